@@ -1,0 +1,3 @@
+from trialmatch.cli import main
+
+raise SystemExit(main())
