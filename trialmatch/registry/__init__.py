@@ -1,3 +1,4 @@
+# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Registry layer: where registry facts come from (live API v2 or an offline snapshot)."""
 
 from __future__ import annotations

@@ -1,3 +1,4 @@
+# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Every output format behind one interface (the shape of pip-audit's ``_format``)."""
 
 from __future__ import annotations
