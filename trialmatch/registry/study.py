@@ -46,7 +46,12 @@ class RegistryDate:
             precision = "year"
         else:
             raise MalformedResponseError(f"unparseable date {text!r} at {source_path or '?'}")
-        return cls(text=text, precision=precision, type=type, source_path=source_path)
+        date = cls(text=text, precision=precision, type=type, source_path=source_path)
+        try:
+            date.last_day  # noqa: B018 - a "2011-13" or "2011-02-30" is not a date
+        except ValueError:
+            raise MalformedResponseError(f"impossible date {text!r} at {source_path or '?'}") from None
+        return date
 
     @property
     def first_day(self) -> dt.date:
@@ -363,7 +368,9 @@ class Study:
             if not title:
                 continue
             group_titles = {
-                _get(g, "id"): _str(_get(g, "title")) or "" for g in _list(_get(om, "groups"))
+                gid: _str(_get(g, "title")) or ""
+                for g in _list(_get(om, "groups"))
+                if isinstance(gid := _get(g, "id"), str)
             }
             values: list[tuple[str, str]] = []
             classes = _list(_get(om, "classes"))
@@ -372,7 +379,10 @@ class Study:
             for m in measurements:
                 value = _get(m, "value")
                 if isinstance(value, str):
-                    values.append((group_titles.get(_get(m, "groupId"), ""), value))
+                    gid = _get(m, "groupId")
+                    values.append(
+                        (group_titles.get(gid, "") if isinstance(gid, str) else "", value)
+                    )
             result_outcomes.append(
                 ResultOutcome(
                     type=_str(_get(om, "type")),
