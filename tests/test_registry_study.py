@@ -15,11 +15,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import SNAPSHOT_DIR, load_record
 
 from trialmatch.registry import MalformedResponseError, RegistryDate, Study
 from trialmatch.registry.study import Organization, ResultOutcome, SecondaryId
-
-from conftest import SNAPSHOT_DIR, load_record
 
 RECORD_FILES = sorted(SNAPSHOT_DIR.glob("NCT*.json"))
 RECORD_IDS = [p.stem for p in RECORD_FILES]
