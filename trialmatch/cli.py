@@ -137,7 +137,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------------- batch
 def cmd_batch(args: argparse.Namespace) -> int:
-    from trialmatch.batch import BatchOptions, run_batch
+    from trialmatch.batch import EXIT_FATAL as FATAL
+    from trialmatch.batch import BatchOptions, execute_batch
 
     options = BatchOptions(
         paths=tuple(args.paths),
@@ -147,8 +148,21 @@ def cmd_batch(args: argparse.Namespace) -> int:
         max_bytes=args.max_bytes,
         links_path=args.links,
         progress=None if args.progress == "auto" else args.progress == "on",
+        rematch=args.rematch,
     )
-    return run_batch(options)
+    result = execute_batch(options)
+    if result.exit_code == FATAL:
+        _err(result.message)
+    else:
+        for error in result.errors:
+            _err(f"{error['doc']}: {error['reason']}")
+        if result.resumed:
+            _err(f"resumed the unfinished run {result.run_dir}")
+        # a summary line on stderr: cron mails it only when something is printed, so keep
+        # quiet on a clean run that is not on a terminal
+        if result.exit_code != EXIT_OK or sys.stderr.isatty():
+            _err(result.message)
+    return result.exit_code
 
 
 # ---------------------------------------------------------------------------------- parser
@@ -228,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="run-history SQLite file (default: in the user data directory)",
     )
     p.add_argument("--links", type=Path, metavar="FILE", help="reviewer decisions CSV")
+    p.add_argument(
+        "--rematch",
+        action="store_true",
+        help="link every document afresh, even unchanged ones (finds newly registered trials; "
+        "by default an unchanged document keeps its links and is compared with refreshed records)",
+    )
     p.add_argument(
         "--progress",
         choices=("auto", "on", "off"),
