@@ -62,6 +62,8 @@ class ClaimMatches:
     """Best rejected records, for transparency."""
     queries: tuple[str, ...] = ()
     """Registry queries made for this claim (``Query.describe()``)."""
+    miscited: tuple[tuple[str, str], ...] = ()
+    """(nct_id, detail) for cited NCT IDs whose record the surrounding text does not fit."""
 
 
 @dataclass(frozen=True)
@@ -74,3 +76,1122 @@ class DocumentMatches:
     """nct_id -> Study for every linked record (and candidates)."""
     retrieved_at: str = ""
     """ISO UTC timestamp when the records were retrieved."""
+    aliases: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Claimed product name -> the other names the registry itself gives that product
+    (learned from intervention names, other names and titles of the records found)."""
+
+
+# =============================================================================== logic
+# Everything below is matching's behaviour; the types above are the seam.
+
+import csv
+import datetime as _dt
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+from trialmatch import facts
+from trialmatch.claims.model import Claim, DocumentClaims
+from trialmatch.registry.interface import (
+    BadRequestError,
+    InvalidIdError,
+    NotFoundError,
+    Query,
+    Registry,
+    normalize_nct_id,
+)
+from trialmatch.registry.study import Study
+
+# ------------------------------------------------------------------------------- SCORING
+
+
+@dataclass(frozen=True)
+class FeatureWeight:
+    """Log-odds contributions of one feature's outcomes (``unknown`` always contributes 0)."""
+
+    agreed: float
+    """Added when the claim and the record agree."""
+    partly: float
+    """Added when they partly agree."""
+    disagreed: float
+    """Added (a negative number) when they disagree."""
+
+
+@dataclass(frozen=True)
+class Scoring:
+    """All scoring weights and the threshold, in one place. See docs/CALIBRATION.md.
+
+    score = logistic(prior + sum of feature contributions). A link needs score >= threshold.
+    """
+
+    prior: float
+    """Log-odds that an arbitrary candidate is the claim's trial, before any evidence."""
+    threshold: float
+    """Accept a link at or above this score; below it the claim abstains."""
+    weights: Mapping[str, FeatureWeight]
+    """Per feature (id, intervention, sponsor, condition, phase, design, enrollment, dates,
+    country, site, title)."""
+    title_factor: float
+    """Multiplier for evidence read from a record's title when the structured field is absent
+    (titles may score a candidate, never give it a registry value)."""
+    context_single: float
+    """Multiplier for product/sponsor/condition evidence the claim inherits from the rest of its
+    document when the document names a single one (a page about one product)."""
+    context_multi: float
+    """Same, when the document names several (the attribution is then uncertain)."""
+    max_candidates: int
+    """Rejected candidates reported per claim."""
+    search_limit: int
+    """Studies read per registry query."""
+
+
+SCORING = Scoring(
+    prior=-4.0,
+    threshold=0.5,
+    weights={
+        "id": FeatureWeight(agreed=8.0, partly=0.0, disagreed=-3.0),
+        "intervention": FeatureWeight(agreed=3.0, partly=0.8, disagreed=-2.0),
+        "sponsor": FeatureWeight(agreed=2.5, partly=1.0, disagreed=-1.0),
+        "condition": FeatureWeight(agreed=1.0, partly=0.4, disagreed=-2.5),
+        "phase": FeatureWeight(agreed=1.0, partly=0.5, disagreed=-1.5),
+        "design": FeatureWeight(agreed=0.5, partly=0.2, disagreed=-2.0),  # per term
+        "enrollment": FeatureWeight(agreed=1.5, partly=0.5, disagreed=-2.5),
+        "dates": FeatureWeight(agreed=1.2, partly=0.4, disagreed=-2.0),
+        "country": FeatureWeight(agreed=0.7, partly=0.3, disagreed=-1.5),
+        "site": FeatureWeight(agreed=1.5, partly=0.5, disagreed=0.0),
+        "title": FeatureWeight(agreed=1.5, partly=0.4, disagreed=0.0),
+    },
+    title_factor=0.8,
+    context_single=0.9,
+    context_multi=0.5,
+    max_candidates=3,
+    search_limit=50,
+)
+
+
+def logistic(x: float) -> float:
+    return 1.0 / (1.0 + math.exp(-x))
+
+
+# ------------------------------------------------------------------------------- reviewer links
+
+
+@dataclass(frozen=True)
+class ReviewerLinks:
+    """Reviewer decisions from a ``--links`` CSV: (doc, claim_id) -> NCT IDs, empty for NONE."""
+
+    links: Mapping[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    """(doc as written in the file, claim_id) -> NCT IDs; an empty tuple means NONE."""
+    path: str = ""
+    """The file they came from."""
+
+    def for_claim(self, doc: str, claim_id: str) -> tuple[str, ...] | None:
+        """The reviewer's decision for this claim, or None when the file says nothing."""
+        hit = self.links.get((doc, claim_id))
+        if hit is not None:
+            return hit
+        want = _doc_key(doc)
+        for (d, cid), ids in self.links.items():
+            if cid == claim_id and (_doc_key(d) == want or Path(d).name == Path(doc).name):
+                return ids
+        return None
+
+
+def _doc_key(doc: str) -> str:
+    try:
+        return str(Path(doc).resolve())
+    except OSError:
+        return doc
+
+
+def load_links(path: str | Path) -> ReviewerLinks:
+    """Read a reviewer CSV ``doc, claim_id, nct_id`` (``NONE`` for "no registered trial").
+
+    A header row ``doc,claim_id,nct_id`` is optional; blank lines and lines starting with ``#``
+    are skipped. Raises ValueError naming the file and line for a bad row.
+    """
+    path = Path(path)
+    out: dict[tuple[str, str], list[str]] = {}
+    none_for: set[tuple[str, str]] = set()
+    with path.open(newline="", encoding="utf-8-sig") as fh:
+        for lineno, row in enumerate(csv.reader(fh), start=1):
+            cells = [c.strip() for c in row]
+            if not cells or not any(cells) or cells[0].startswith("#"):
+                continue
+            if lineno == 1 and [c.lower() for c in cells[:3]] == ["doc", "claim_id", "nct_id"]:
+                continue
+            if len(cells) != 3 or not cells[0] or not cells[1] or not cells[2]:
+                raise ValueError(
+                    f"{path}:{lineno}: expected 3 columns doc, claim_id, nct_id (or NONE), "
+                    f"got {row!r}"
+                )
+            doc, claim_id, value = cells
+            key = (doc, claim_id)
+            if value.upper() == "NONE":
+                if out.get(key):
+                    raise ValueError(f"{path}:{lineno}: NONE for {claim_id} after an NCT ID")
+                none_for.add(key)
+                out.setdefault(key, [])
+                continue
+            try:
+                nct = normalize_nct_id(value)
+            except InvalidIdError:
+                raise ValueError(
+                    f"{path}:{lineno}: {value!r} is neither an NCT ID nor NONE"
+                ) from None
+            if key in none_for:
+                raise ValueError(f"{path}:{lineno}: NCT ID for {claim_id} after NONE")
+            ids = out.setdefault(key, [])
+            if nct not in ids:
+                ids.append(nct)
+    return ReviewerLinks({k: tuple(v) for k, v in out.items()}, str(path))
+
+
+# ------------------------------------------------------------------------------- aliases
+
+
+def _units(text: str) -> list[str]:
+    """Whitespace-separated words with trademark signs removed ("NurOwn®" -> "NurOwn")."""
+    return [u for u in re.split(r"\s+", re.sub(r"[®™©]", " ", text).strip()) if u]
+
+
+def _unit_generic(unit: str) -> bool:
+    toks = facts.tokens(unit)
+    return all(t in facts.GENERIC_WORDS or t.isdigit() or t in _UNIT_WORDS for t in toks)
+
+
+_UNIT_WORDS = frozenset(["ml", "mg", "kg", "g", "l", "x", "10", "cc"])
+
+
+def _trim(fragment: str) -> str:
+    units = _units(fragment.strip(" ,;:.-"))
+    while units and _unit_generic(units[0]):
+        units.pop(0)
+    while units and _unit_generic(units[-1]):
+        units.pop()
+    return " ".join(units).strip(" ,;:.-")
+
+
+def name_fragments(name: str) -> list[str]:
+    """The names one registry string gives a product: "NurOwn® (MSC-NTF cells)" ->
+    ["NurOwn", "MSC-NTF"]. Fragments made only of generic words are dropped."""
+    text = re.sub(r"[®™©]", "", name)
+    inner: list[str] = []
+    depth_re = re.compile(r"[\(\[]([^\(\)\[\]]*)[\)\]]")
+    while True:
+        m = depth_re.search(text)
+        if not m:
+            break
+        inner.extend(re.split(r"[,;]", m.group(1)))
+        text = text[: m.start()] + " " + text[m.end() :]
+    parts = [text, *inner]
+    out: list[str] = []
+    for p in parts:
+        t = _trim(p)
+        folded = facts.fold(t)
+        if (
+            len(folded.replace(" ", "")) >= 3
+            and facts.is_specific(t)
+            and len(_units(t)) <= 5
+            and t not in out
+        ):
+            out.append(t)
+    return out
+
+
+_TITLE_PAIR = re.compile(r"([^\s\(\)\[\],;]+)\s*[\(\[]([^\(\)\[\]]{2,80})[\)\]]")
+
+
+def _name_like(word: str) -> bool:
+    w = re.sub(r"[®™©]", "", word)
+    if len(facts.fold(w).replace(" ", "")) < 3 or _unit_generic(w):
+        return False
+    return bool(re.search(r"\d|-|[a-z][A-Z]|^[A-Z]{2,}", w) or word != w or len(w) >= 8)
+
+
+class AliasBook:
+    """Names the registry itself gives one product, learned from the records found.
+
+    An intervention entry's name and other names are one product ("NurOwn® (MSC-NTF cells)");
+    in a title, "X (Y)" ties X and Y when one of them is already a known name.
+    """
+
+    def __init__(self) -> None:
+        self._parent: dict[str, str] = {}
+        self._display: dict[str, str] = {}
+        self.sources: dict[str, str] = {}
+        """folded alias -> "NCT… 'registry string'" where it was learned."""
+
+    def _find(self, k: str) -> str:
+        while self._parent.get(k, k) != k:
+            k = self._parent[k]
+        return k
+
+    def _add(self, name: str) -> str:
+        k = facts.fold(name)
+        self._parent.setdefault(k, k)
+        self._display.setdefault(k, name)
+        return k
+
+    def union(self, a: str, b: str, source: str) -> None:
+        ka, kb = self._add(a), self._add(b)
+        ra, rb = self._find(ka), self._find(kb)
+        if ra != rb:
+            self._parent[rb] = ra
+            self.sources.setdefault(kb, source)
+            self.sources.setdefault(ka, source)
+
+    def group(self, name: str) -> list[str]:
+        """The name and every alias of it, display forms, the name first."""
+        k = facts.fold(name)
+        if k not in self._parent:
+            return [name]
+        root = self._find(k)
+        out = [name] + [self._display[m] for m in self._parent if self._find(m) == root and m != k]
+        return out
+
+    def learn(self, study: Study, known: Iterable[str]) -> None:
+        known_f = {facts.fold(k) for k in known}
+        for iv in study.interventions:
+            frags: list[str] = []
+            for s in (iv.name, *iv.other_names):
+                for f in name_fragments(s):
+                    if facts.fold(f) not in {facts.fold(x) for x in frags}:
+                        frags.append(f)
+            src = f"{study.nct_id} intervention {iv.name!r}"
+            for f in frags[1:]:
+                self.union(frags[0], f, src)
+        for title in facts.study_titles(study) + [a.label for a in study.arm_groups]:
+            for m in _TITLE_PAIR.finditer(re.sub(r"[®™©]", "", title)):
+                before, inside = m.group(1), m.group(2)
+                inside_frags = name_fragments(inside)
+                before_known = any(facts.name_in(before, k) for k in known_f) or any(
+                    facts.fold(before) == g for g in self._known_closure(known_f)
+                )
+                if before_known:
+                    for f in inside_frags:
+                        self.union(before, f, f"{study.nct_id} title {title!r}")
+                elif _name_like(before) and not _unit_generic(before):
+                    closure = self._known_closure(known_f)
+                    if any(facts.fold(f) in closure for f in inside_frags):
+                        for f in inside_frags:
+                            self.union(f, before, f"{study.nct_id} title {title!r}")
+
+    def _known_closure(self, known_f: set[str]) -> set[str]:
+        out = set(known_f)
+        for k in known_f:
+            if k in self._parent:
+                root = self._find(k)
+                out |= {m for m in self._parent if self._find(m) == root}
+        return out
+
+
+# ------------------------------------------------------------------------------- profiles
+
+
+@dataclass
+class _Profile:
+    """What one claim says, plus what it inherits from its document."""
+
+    claim: Claim
+    names: list[str]
+    names_ctx: bool
+    sponsors: list[str]
+    sponsors_ctx: bool
+    conditions: list[str]
+    conditions_ctx: bool
+    ctx_factor: dict[str, float]
+    text: str
+
+
+def _distinct(values: Iterable[str], same: Any) -> list[str]:
+    out: list[str] = []
+    for v in values:
+        if v and not any(same(v, o) for o in out):
+            out.append(v)
+    return out
+
+
+def _evidence_text(doc: DocumentClaims, claim: Claim) -> str:
+    text = doc.text or ""
+    parts = [claim.quote]
+    for s, e in claim.spans:
+        if 0 <= s < e <= len(text):
+            parts.append(text[max(0, s - 300) : min(len(text), e + 600)])
+    return "\n".join(parts)
+
+
+def _profiles(doc: DocumentClaims, book: AliasBook | None = None) -> list[_Profile]:
+    def same_name(a: str, b: str) -> bool:
+        if facts.fold(a) == facts.fold(b):
+            return True
+        if book is not None:
+            return facts.fold(b) in {facts.fold(x) for x in book.group(a)}
+        return False
+
+    def same_org(a: str, b: str) -> bool:
+        return facts.org_similarity(a, b) >= facts.ORG_MATCH
+
+    def same_cond(a: str, b: str) -> bool:
+        return (
+            facts.condition_coverage(a, [b])[0] >= 1.0 or facts.condition_coverage(b, [a])[0] >= 1.0
+        )
+
+    doc_names = _distinct(
+        (n for c in doc.claims for n in c.names if facts.is_specific(n)), same_name
+    )
+    doc_sponsors = _distinct((s for c in doc.claims for s in c.sponsors), same_org)
+    doc_conds = _distinct((x for c in doc.claims for x in c.conditions), same_cond)
+    cfg = SCORING
+
+    def factor(values: list[str]) -> float:
+        return cfg.context_single if len(values) == 1 else cfg.context_multi
+
+    out = []
+    for c in doc.claims:
+        own_names = list(c.names)
+        own_specific = [n for n in own_names if facts.is_specific(n)]
+        names, names_ctx = (own_names, False) if own_specific else (doc_names + own_names, True)
+        if not doc_names and not own_specific:
+            names, names_ctx = own_names, False
+        sponsors, sp_ctx = (list(c.sponsors), False) if c.sponsors else (doc_sponsors, True)
+        conds, co_ctx = (list(c.conditions), False) if c.conditions else (doc_conds, True)
+        out.append(
+            _Profile(
+                claim=c,
+                names=names,
+                names_ctx=names_ctx and bool(doc_names),
+                sponsors=sponsors,
+                sponsors_ctx=sp_ctx and bool(doc_sponsors),
+                conditions=conds,
+                conditions_ctx=co_ctx and bool(doc_conds),
+                ctx_factor={
+                    "intervention": factor(doc_names),
+                    "sponsor": factor(doc_sponsors),
+                    "condition": factor(doc_conds),
+                },
+                text=_evidence_text(doc, c),
+            )
+        )
+    return out
+
+
+# ------------------------------------------------------------------------------- features
+
+
+@dataclass(frozen=True)
+class _Feature:
+    reason: Reason
+    contribution: float
+
+
+def _feat(name: str, outcome: Outcome, detail: str, scale: float = 1.0, key: str = "") -> _Feature:
+    w = SCORING.weights[key or name]
+    base = {"agreed": w.agreed, "partly": w.partly, "disagreed": w.disagreed, "unknown": 0.0}
+    contribution = base[outcome] * scale
+    if outcome != "unknown":
+        detail = f"{detail} [{contribution:+.2f}]"
+    return _Feature(Reason(name, outcome, detail), contribution)
+
+
+def _unknown(name: str, detail: str) -> _Feature:
+    return _Feature(Reason(name, "unknown", detail), 0.0)
+
+
+def _ids_of(study: Study) -> set[str]:
+    out = {study.nct_id, *study.aliases}
+    out |= {facts.fold(s.id) for s in study.secondary_ids}
+    if study.org_study_id:
+        out.add(facts.fold(study.org_study_id))
+    return out
+
+
+def _f_id(p: _Profile, study: Study) -> _Feature:
+    c = p.claim
+    if not c.nct_ids and not c.other_ids:
+        return _unknown("id", "the text cites no registry ID")
+    ids = _ids_of(study)
+    for n in c.nct_ids:
+        if n in ids:
+            return _feat("id", "agreed", f"the text cites {n}")
+    for o in c.other_ids:
+        if facts.fold(o) in ids:
+            kind = next(
+                (
+                    s.type or "secondary ID"
+                    for s in study.secondary_ids
+                    if facts.fold(s.id) == facts.fold(o)
+                ),
+                "org study ID",
+            )
+            return _feat("id", "agreed", f"the text cites {o}, registered as {kind}")
+    cited = ", ".join([*c.nct_ids, *c.other_ids])
+    return _feat("id", "disagreed", f"the text cites {cited}; the record has none of them")
+
+
+def _record_iv_strings(study: Study) -> list[str]:
+    out: list[str] = []
+    for iv in study.interventions:
+        out.append(iv.name)
+        out.extend(iv.other_names)
+    for a in study.arm_groups:
+        out.append(a.label)
+        out.extend(a.intervention_names)
+    return out
+
+
+def _f_intervention(p: _Profile, study: Study, book: AliasBook) -> _Feature:
+    if not p.names:
+        return _unknown("intervention", "the text names no product")
+    scale = p.ctx_factor["intervention"] if p.names_ctx else 1.0
+    ctx = " (named elsewhere in the document)" if p.names_ctx else ""
+    specific = [n for n in p.names if facts.is_specific(n)]
+    generic = [n for n in p.names if not facts.is_specific(n)]
+    reg = _record_iv_strings(study)
+    titles = facts.study_titles(study) + ([study.acronym] if study.acronym else [])
+    for n in specific:
+        for alias in book.group(n):
+            for s in reg:
+                if facts.name_in(s, alias):
+                    via = (
+                        ""
+                        if facts.fold(alias) == facts.fold(n)
+                        else (
+                            f" via registry alias {alias!r} ({book.sources.get(facts.fold(alias), '')})"
+                        )
+                    )
+                    return _feat(
+                        "intervention",
+                        "agreed",
+                        f"claimed {n!r}{ctx} ~ registered {s!r}{via}",
+                        scale,
+                    )
+    for n in specific:
+        for alias in book.group(n):
+            for t in titles:
+                if facts.name_in(t, alias):
+                    via = "" if facts.fold(alias) == facts.fold(n) else f" (alias {alias!r})"
+                    return _feat(
+                        "intervention",
+                        "agreed",
+                        f"claimed {n!r}{ctx} appears in the title{via}: {t!r}",
+                        scale * SCORING.title_factor,
+                    )
+    if generic and reg:
+        gtoks = {t for n in generic for t in facts.tokens(n)} - {"of", "and", "the"}
+        rtoks = {t for s in reg for t in facts.tokens(s)}
+        if gtoks and len(gtoks & rtoks) / len(gtoks) >= 0.5:
+            return _feat(
+                "intervention",
+                "partly",
+                f"generic {generic[0]!r} overlaps registered {reg[0]!r}",
+                scale,
+            )
+    if specific and reg:
+        return _feat(
+            "intervention",
+            "disagreed",
+            f"claimed {specific[0]!r}{ctx} (or its registry aliases) not among registered "
+            f"{', '.join(repr(s) for s in reg[:3])}",
+            scale,
+        )
+    if specific:
+        return _unknown(
+            "intervention",
+            f"the record lists no interventions and its title does not name {specific[0]!r}",
+        )
+    return _unknown("intervention", "only generic names claimed")
+
+
+def _record_orgs(study: Study) -> list[str]:
+    orgs = list(study.sponsor_names)
+    raw_org = (
+        study.raw.get("protocolSection", {}).get("identificationModule", {}).get("organization", {})
+        if isinstance(study.raw, Mapping)
+        else {}
+    )
+    if isinstance(raw_org, Mapping) and isinstance(raw_org.get("fullName"), str):
+        orgs.append(raw_org["fullName"])
+    return orgs
+
+
+def _f_sponsor(p: _Profile, study: Study) -> _Feature:
+    if not p.sponsors:
+        return _unknown("sponsor", "the text names no sponsor or company")
+    scale = p.ctx_factor["sponsor"] if p.sponsors_ctx else 1.0
+    ctx = " (named elsewhere in the document)" if p.sponsors_ctx else ""
+    orgs = _record_orgs(study)
+    if not orgs:
+        return _unknown("sponsor", "the record names no sponsor or collaborator")
+    c, r, s = facts.best_org_match(p.sponsors, orgs)
+    if s >= facts.ORG_MATCH:
+        role = (
+            "lead sponsor"
+            if study.lead_sponsor and r == study.lead_sponsor.name
+            else "collaborator"
+        )
+        return _feat("sponsor", "agreed", f"claimed {c!r}{ctx} ~ {role} {r!r} ({s:.0f})", scale)
+    return _feat(
+        "sponsor",
+        "disagreed",
+        f"claimed {p.sponsors[0]!r}{ctx}; registered {', '.join(orgs[:3])}",
+        scale,
+    )
+
+
+def _f_condition(p: _Profile, study: Study) -> _Feature:
+    if not p.conditions:
+        return _unknown("condition", "the text names no condition")
+    scale = p.ctx_factor["condition"] if p.conditions_ctx else 1.0
+    ctx = " (named elsewhere in the document)" if p.conditions_ctx else ""
+    reg = list(study.conditions) + list(study.keywords)
+    best = max((facts.condition_coverage(c, reg) + (c,) for c in p.conditions), key=lambda x: x[0])
+    cov, which, claimed = best
+    if reg:
+        if cov >= 0.99:
+            return _feat(
+                "condition", "agreed", f"claimed {claimed!r}{ctx} ~ registered {which!r}", scale
+            )
+        if cov >= 0.5:
+            return _feat(
+                "condition", "partly", f"claimed {claimed!r}{ctx} ~ registered {which!r}", scale
+            )
+        return _feat(
+            "condition",
+            "disagreed",
+            f"claimed {claimed!r}{ctx}; registered {', '.join(reg[:3])}",
+            scale,
+        )
+    titles = facts.study_titles(study)
+    tcov = max(
+        (facts.condition_coverage(c, titles) + (c,) for c in p.conditions), key=lambda x: x[0]
+    )
+    if tcov[0] >= 0.99:
+        return _feat(
+            "condition",
+            "agreed",
+            f"claimed {tcov[2]!r}{ctx} appears in the title",
+            scale * SCORING.title_factor,
+        )
+    return _unknown("condition", "the record lists no conditions")
+
+
+def _f_phase(p: _Profile, study: Study) -> _Feature:
+    claimed = p.claim.phases
+    if not claimed:
+        return _unknown("phase", "the text states no phase")
+    c = "+".join(claimed)
+    if study.phases:
+        outcome = facts.compare_phases(claimed, study.phases)
+        return _feat("phase", outcome, f"claimed {c}; registered {'+'.join(study.phases)}")
+    title_phases = next(
+        (facts.phases_in_text(t) for t in facts.study_titles(study) if facts.phases_in_text(t)), ()
+    )
+    if title_phases:
+        outcome = facts.compare_phases(claimed, title_phases)
+        return _feat(
+            "phase",
+            outcome,
+            f"claimed {c}; the title says {'+'.join(title_phases)}",
+            SCORING.title_factor,
+        )
+    return _unknown("phase", "the record states no phase")
+
+
+def _combine(name: str, results: list[tuple[str, str]], scale: float = 1.0) -> _Feature:
+    """One outcome from several sub-comparisons: all agree -> agreed, all conflict ->
+    disagreed, a mix -> partly (or disagreed when conflicts outnumber agreements)."""
+    agree = sum(1 for o, _ in results if o == "agreed")
+    part = sum(1 for o, _ in results if o == "partly")
+    dis = sum(1 for o, _ in results if o == "disagreed")
+    detail = "; ".join(d for _, d in results)
+    if dis and not agree and not part:
+        return _feat(name, "disagreed", detail, scale)
+    if dis:
+        if agree >= dis:
+            return _feat(name, "partly", detail, scale)
+        return _feat(name, "disagreed", detail, scale * 0.5)
+    if agree and not part:
+        return _feat(name, "agreed", detail, scale)
+    return _feat(name, "partly", detail, scale)
+
+
+def claimed_design_terms(claim: Claim) -> tuple[str, ...]:
+    """The claim's design terms, plus placebo-controlled when an arm is a placebo or sham."""
+    terms = list(claim.design)
+    if "placebo-controlled" not in terms and any(
+        re.search(r"placebo|sham", a.label or "", re.IGNORECASE) for a in claim.arms
+    ):
+        terms.append("placebo-controlled")
+    return tuple(terms)
+
+
+def _f_design(p: _Profile, study: Study) -> _Feature:
+    """Per design term: each agreement adds a little (at most two count), each conflict takes
+    a lot: a randomized double-blind trial is not an open-label single-arm one."""
+    terms = claimed_design_terms(p.claim)
+    if not terms:
+        return _unknown("design", "the text states no design")
+    title_terms: set[str] = set()
+    for t in facts.study_titles(study):
+        title_terms |= facts.design_terms_in_text(t)
+    w = SCORING.weights["design"]
+    total, agree, dis, part, details = 0.0, 0, 0, 0, []
+    for term in terms:
+        r = facts.design_term_outcome(term, study)
+        scale = 1.0
+        if r:
+            outcome, detail = r[0], f"{term}: {r[1]}"
+        else:
+            o = facts.design_title_outcome(term, title_terms)
+            if not o:
+                continue
+            scale = SCORING.title_factor
+            outcome = o
+            detail = f"{term}: the title {'says so' if o == 'agreed' else 'says otherwise'}"
+        details.append(detail)
+        if outcome == "agreed":
+            agree += 1
+            if agree <= 2:
+                total += w.agreed * scale
+        elif outcome == "partly":
+            part += 1
+            total += w.partly * scale
+        else:
+            dis += 1
+            if dis <= 3:
+                total += w.disagreed * scale
+    if not details:
+        return _unknown("design", f"claimed {', '.join(terms)}; the record states no design")
+    outcome: Outcome = (
+        "agreed"
+        if agree and not dis and not part
+        else "disagreed"
+        if dis and not agree
+        else "partly"
+    )
+    return _Feature(Reason("design", outcome, f"{'; '.join(details)} [{total:+.2f}]"), total)
+
+
+def _claimed_enrollment(claim: Claim) -> int | None:
+    if claim.enrollment is not None:
+        return claim.enrollment
+    ns = [a.n for a in claim.arms if a.n is not None]
+    return sum(ns) if ns and len(ns) == len(claim.arms) else None
+
+
+def _f_enrollment(p: _Profile, study: Study) -> _Feature:
+    n = _claimed_enrollment(p.claim)
+    if n is None:
+        return _unknown("enrollment", "the text states no participant number")
+    if study.enrollment is None:
+        return _unknown("enrollment", f"claimed {n}; the record states no enrollment")
+    k = max(p.claim.trial_count, 1)
+    outcome, strength = facts.enrollment_outcome(n, study.enrollment, k)
+    each = f" for {k} trials together" if k > 1 else ""
+    detail = f"claimed {n}{each}; registered {study.enrollment}" + (
+        f" ({study.enrollment_type})" if study.enrollment_type else ""
+    )
+    arms = [a for a in p.claim.arms if a.n is not None]
+    if arms and study.arm_groups:
+        detail += f"; {len(p.claim.arms)} arms claimed, {len(study.arm_groups)} registered"
+    scale = 1.0 if outcome != "disagreed" else (0.6 + 0.4 * strength)
+    return _feat("enrollment", outcome, detail, scale)
+
+
+def _f_dates(p: _Profile, study: Study) -> _Feature:
+    dates = p.claim.dates
+    if not dates:
+        return _unknown("dates", "the text states no dates")
+    results: list[tuple[str, str]] = []
+    st = facts.claimed_start(dates)
+    reg_start = facts.registered_interval(study.start_date)
+    comp = facts.completion_of(study)
+    reg_comp = facts.registered_interval(comp)
+    if st and reg_start:
+        ci = facts.claimed_interval(st.start, st.start if st.role == "period" else st.end)
+        if ci:
+            results.append(
+                (
+                    facts.date_verdict(ci, reg_start),
+                    f"start {ci.text} vs registered {reg_start.text}",
+                )
+            )
+    cp = facts.claimed_completion(dates)
+    if cp and reg_comp:
+        end = cp.end or cp.start
+        ci = facts.claimed_interval(end if cp.role == "period" else cp.start, end)
+        if ci:
+            results.append(
+                (
+                    facts.date_verdict(ci, reg_comp),
+                    f"completion {ci.text} vs registered {reg_comp.text}",
+                )
+            )
+    rs = facts.claimed_results(dates)
+    if rs:
+        ri = facts.claimed_interval(rs.start, rs.end)
+        if ri and reg_start and reg_start.first > ri.last:
+            results.append(
+                (
+                    "disagreed",
+                    f"results claimed {ri.text}, but the registered start is {reg_start.text}",
+                )
+            )
+        elif ri and reg_comp:
+            g = facts.gap_days(ri, reg_comp)
+            if g <= 400:
+                results.append(
+                    ("agreed", f"results claimed {ri.text}; registered completion {reg_comp.text}")
+                )
+            elif reg_comp.first > ri.last:
+                results.append(
+                    (
+                        "disagreed",
+                        f"results claimed {ri.text}; registered completion {reg_comp.text}",
+                    )
+                )
+        elif ri and reg_start and (ri.first - reg_start.last).days <= 3 * 366:
+            results.append(
+                ("partly", f"results claimed {ri.text}; registered start {reg_start.text}")
+            )
+    if not results:
+        return _unknown("dates", "no claimed date has a registered counterpart")
+    return _combine("dates", results)
+
+
+def _record_places(study: Study) -> list[str]:
+    out = [loc.facility for loc in study.locations if loc.facility]
+    out += _record_orgs(study)
+    raw = study.raw if isinstance(study.raw, Mapping) else {}
+    for off in (
+        raw.get("protocolSection", {})
+        .get("contactsLocationsModule", {})
+        .get("overallOfficials", [])
+        or []
+    ):
+        if isinstance(off, Mapping) and isinstance(off.get("affiliation"), str):
+            out.append(off["affiliation"])
+    return out
+
+
+def _f_country(p: _Profile, study: Study) -> list[_Feature]:
+    c = p.claim
+    out: list[_Feature] = []
+    if c.sites:
+        places = _record_places(study)
+        claimed, reg, s = facts.best_org_match(c.sites, places)
+        if s >= facts.ORG_MATCH:
+            out.append(
+                _feat("country", "agreed", f"site {claimed!r} ~ registered {reg!r}", key="site")
+            )
+    if c.countries:
+        reg_c = study.countries
+        if reg_c:
+            ck = {facts.country_key(x) for x in c.countries}
+            rk = {facts.country_key(x) for x in reg_c}
+            outcome: Outcome = "agreed" if ck <= rk else ("partly" if ck & rk else "disagreed")
+            out.append(
+                _feat(
+                    "country",
+                    outcome,
+                    f"claimed {', '.join(c.countries)}; registered {', '.join(reg_c[:5])}",
+                )
+            )
+        elif not out:
+            out.append(
+                _unknown(
+                    "country", f"claimed {', '.join(c.countries)}; the record lists no country"
+                )
+            )
+    if not out:
+        out.append(_unknown("country", "no country or site to compare"))
+    return out
+
+
+def _f_title(p: _Profile, study: Study) -> _Feature:
+    titles = facts.study_titles(study)
+    if not titles:
+        return _unknown("title", "the record has no title")
+    if study.acronym and len(study.acronym) >= 4 and facts.contains_phrase(p.text, study.acronym):
+        return _feat("title", "agreed", f"the text names the acronym {study.acronym!r}")
+    best = max((facts.title_overlap(t, p.text), t) for t in titles)
+    if best[0] >= 0.8:
+        return _feat("title", "agreed", f"the text quotes the title ({best[0]:.0%}): {best[1]!r}")
+    if best[0] >= 0.6:
+        return _feat("title", "partly", f"the text shares {best[0]:.0%} of the title's word pairs")
+    return _unknown("title", f"title overlap {best[0]:.0%}")
+
+
+def score_claim(p: _Profile, study: Study, book: AliasBook, *, with_id: bool = True) -> Match:
+    feats: list[_Feature] = []
+    if with_id:
+        feats.append(_f_id(p, study))
+    feats += [
+        _f_intervention(p, study, book),
+        _f_sponsor(p, study),
+        _f_condition(p, study),
+        _f_phase(p, study),
+        _f_design(p, study),
+        _f_enrollment(p, study),
+        _f_dates(p, study),
+        *_f_country(p, study),
+        _f_title(p, study),
+    ]
+    logit = SCORING.prior + sum(f.contribution for f in feats)
+    return Match(study.nct_id, logistic(logit), tuple(f.reason for f in feats))
+
+
+# ------------------------------------------------------------------------------- search
+
+
+class _Searcher:
+    """Runs each distinct query once per document and remembers every study seen."""
+
+    def __init__(self, registry: Registry) -> None:
+        self.registry = registry
+        self.results: dict[Query, list[str]] = {}
+        self.studies: dict[str, Study] = {}
+
+    def search(self, q: Query) -> list[str]:
+        if q in self.results:
+            return self.results[q]
+        try:
+            found = list(self.registry.search(q))
+        except (BadRequestError, NotFoundError):
+            found = []
+        ids = []
+        for s in found:
+            self.studies.setdefault(s.nct_id, s)
+            ids.append(s.nct_id)
+        self.results[q] = ids
+        return ids
+
+    def get(self, nct_ids: Sequence[str]) -> list[str]:
+        want = [i for i in dict.fromkeys(nct_ids) if i not in self.studies]
+        if want:
+            for s in self.registry.get(want):
+                self.studies.setdefault(s.nct_id, s)
+                for a in s.aliases:
+                    self.studies.setdefault(a, s)
+        return [self.studies[i].nct_id for i in nct_ids if i in self.studies]
+
+
+def _site_core(site: str) -> str:
+    return " ".join(facts.org_core(site))
+
+
+def _sponsor_core(sponsor: str) -> str:
+    words = [
+        u for u in _units(re.sub(r"[.,]", " ", sponsor)) if facts.fold(u) not in facts.LEGAL_WORDS
+    ]
+    return " ".join(words) or sponsor
+
+
+def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> dict[str, list[str]]:
+    """Candidate queries per claim; returns claim_id -> query descriptions."""
+    limit = SCORING.search_limit
+    made: dict[str, list[str]] = {p.claim.claim_id: [] for p in profiles}
+
+    def run(p: _Profile, q: Query) -> None:
+        searcher.search(q)
+        d = q.describe()
+        if d not in made[p.claim.claim_id]:
+            made[p.claim.claim_id].append(d)
+
+    # 1. IDs
+    cited = [n for p in profiles for n in p.claim.nct_ids]
+    if cited:
+        searcher.get(cited)
+        for p in profiles:
+            for n in p.claim.nct_ids:
+                made[p.claim.claim_id].append(f'get "{n}"')
+    for p in profiles:
+        for o in p.claim.other_ids:
+            run(p, Query(id=o, limit=10))
+    # 2. product names, then the aliases the registry gives them
+    for p in profiles:
+        for n in p.names:
+            if facts.is_specific(n):
+                run(p, Query(term=n, limit=limit))
+    all_names = {n for p in profiles for n in p.names if facts.is_specific(n)}
+    for s in list(searcher.studies.values()):
+        book.learn(s, all_names)
+    queried = {facts.fold(n) for n in all_names}
+    for p in profiles:
+        extra = 0
+        for n in [n for n in p.names if facts.is_specific(n)]:
+            for alias in book.group(n):
+                fa = facts.fold(alias)
+                if fa in queried or len(_units(alias)) > 3 or extra >= 3:
+                    continue
+                queried.add(fa)
+                extra += 1
+                run(p, Query(term=alias, limit=limit))
+    for s in list(searcher.studies.values()):
+        book.learn(s, all_names)
+    # 3. sponsors and sites, narrowed by condition when one is known
+    for p in profiles:
+        cond = p.conditions[0] if p.conditions else None
+        for sp in p.sponsors[:2]:
+            run(p, Query(spons=_sponsor_core(sp), cond=cond, limit=limit))
+        for site in p.claim.sites[:2]:
+            core = _site_core(site)
+            if core:
+                run(p, Query(term=core, cond=cond, limit=limit))
+    # 4. nothing to anchor on: condition plus what the claim says about the design
+    for p in profiles:
+        c = p.claim
+        anchored = (
+            c.nct_ids
+            or c.other_ids
+            or p.sponsors
+            or c.sites
+            or any(facts.is_specific(n) for n in p.names)
+        )
+        specifics = sum(bool(x) for x in (c.phases, c.enrollment, c.dates, c.design, c.countries))
+        if not anchored and p.conditions and specifics >= 2:
+            run(p, Query(cond=p.conditions[0], limit=100))
+    return made
+
+
+# ------------------------------------------------------------------------------- assignment
+
+
+def _content_fit(p: _Profile, study: Study, book: AliasBook) -> Match:
+    return score_claim(p, study, book, with_id=False)
+
+
+def match_document(
+    doc: DocumentClaims, registry: Registry, *, links: ReviewerLinks | None = None
+) -> DocumentMatches:
+    """Link each claim of one document to its registry record(s), or abstain.
+
+    Queries are made once per document; every record found is scored against every claim, and
+    each record goes to the claim it fits best (cited IDs and reviewer links first).
+    """
+    retrieved_at = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    if not doc.claims:
+        return DocumentMatches((), {}, retrieved_at)
+    book = AliasBook()
+    searcher = _Searcher(registry)
+    profiles = _profiles(doc)
+    queries = _gather(profiles, searcher, book)
+    profiles = _profiles(doc, book)  # regroup context names now that aliases are known
+
+    decided: dict[str, tuple[str, ...]] = {}
+    if links is not None:
+        for p in profiles:
+            ids = links.for_claim(doc.doc, p.claim.claim_id)
+            if ids is not None:
+                decided[p.claim.claim_id] = ids
+        wanted = [i for ids in decided.values() for i in ids]
+        if wanted:
+            searcher.get(wanted)
+
+    pool = {s.nct_id: s for s in searcher.studies.values()}
+    scores: dict[tuple[str, str], Match] = {}
+    for p in profiles:
+        for nct, s in pool.items():
+            scores[(p.claim.claim_id, nct)] = score_claim(p, s, book)
+
+    linked: dict[str, list[Match]] = {p.claim.claim_id: [] for p in profiles}
+    taken: set[str] = set()
+    miscited: dict[str, list[tuple[str, str]]] = {p.claim.claim_id: [] for p in profiles}
+    # reviewer decisions, then cited NCT IDs: always linked
+    for p in profiles:
+        cid = p.claim.claim_id
+        if cid in decided:
+            for n in decided[cid]:
+                s = searcher.studies.get(n)
+                if s is None:
+                    continue
+                m = scores.get((cid, s.nct_id)) or score_claim(p, s, book)
+                linked[cid].append(Match(m.nct_id, m.score, m.reasons, confirmed_by_reviewer=True))
+                taken.add(s.nct_id)
+            continue
+        for n in p.claim.nct_ids:
+            s = searcher.studies.get(n)
+            if s is None or any(m.nct_id == s.nct_id for m in linked[cid]):
+                continue
+            linked[cid].append(scores[(cid, s.nct_id)])
+            taken.add(s.nct_id)
+            fit = _content_fit(p, s, book)
+            bad = [
+                r
+                for r in fit.reasons
+                if r.outcome == "disagreed"
+                and r.feature in ("intervention", "sponsor", "condition", "phase")
+            ]
+            better = max(
+                (
+                    (_content_fit(p, o, book), o.nct_id)
+                    for o in pool.values()
+                    if o.nct_id != s.nct_id and o.nct_id not in p.claim.nct_ids
+                ),
+                key=lambda x: x[0].score,
+                default=None,
+            )
+            if fit.score < SCORING.threshold and (
+                bad
+                or (better and better[0].score >= SCORING.threshold and better[0].score > fit.score)
+            ):
+                parts = [
+                    f"the text around {s.nct_id} fits its record poorly (content score {fit.score:.2f})"
+                ]
+                if bad:
+                    parts.append("; ".join(f"{r.feature}: {r.detail}" for r in bad))
+                if better and better[0].score >= SCORING.threshold:
+                    parts.append(
+                        f"it fits {better[1]} better (content score {better[0].score:.2f})"
+                    )
+                miscited[cid].append((s.nct_id, "; ".join(parts)))
+    # the rest: best pairs first, each record to one claim, each claim up to trial_count records
+    ordered = sorted(
+        (m.score, cid, nct) for (cid, nct), m in scores.items() if m.score >= SCORING.threshold
+    )
+    capacity = {
+        p.claim.claim_id: (
+            0
+            if p.claim.claim_id in decided
+            else max(p.claim.trial_count, 1) - len(linked[p.claim.claim_id])
+        )
+        for p in profiles
+    }
+    for _score, cid, nct in reversed(ordered):
+        if nct in taken or capacity[cid] <= 0:
+            continue
+        linked[cid].append(scores[(cid, nct)])
+        taken.add(nct)
+        capacity[cid] -= 1
+
+    out_claims = []
+    keep: set[str] = set()
+    for p in profiles:
+        cid = p.claim.claim_id
+        ms = sorted(linked[cid], key=lambda m: (-m.confirmed_by_reviewer, -m.score))
+        linked_ids = {m.nct_id for m in ms}
+        rejected = sorted(
+            (m for (c, nct), m in scores.items() if c == cid and nct not in linked_ids),
+            key=lambda m: -m.score,
+        )[: SCORING.max_candidates]
+        rejected = [m for m in rejected if m.score > logistic(SCORING.prior)]
+        keep |= linked_ids | {m.nct_id for m in rejected}
+        out_claims.append(
+            ClaimMatches(
+                claim_id=cid,
+                matches=tuple(ms),
+                candidates=tuple(rejected),
+                queries=tuple(queries.get(cid, [])),
+                miscited=tuple(miscited[cid]),
+            )
+        )
+    names = {n for p in profiles for n in p.names if facts.is_specific(n)}
+    aliases = {n: tuple(a for a in book.group(n)[1:]) for n in names if len(book.group(n)) > 1}
+    return DocumentMatches(
+        claims=tuple(out_claims),
+        studies={n: pool[n] for n in keep if n in pool},
+        retrieved_at=retrieved_at,
+        aliases=aliases,
+    )
