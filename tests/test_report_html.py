@@ -44,16 +44,16 @@ def make_report(docs, **kw) -> RunReport:
     studies = {}
     for d in docs:
         studies.update({k: v.to_dict() for k, v in d.studies.items()})
-    base = dict(
-        run_id="2026-11-22T031500Z",
-        started_at="2026-11-22T03:15:00Z",
-        run_date="2026-11-22",
-        registry="snapshot cassettes/snapshot",
-        registry_is_snapshot=True,
-        trialmatch_version="0.1.0",
-        documents=[d.to_dict() for d in docs],
-        studies=studies,
-    )
+    base = {
+        "run_id": "2026-11-22T031500Z",
+        "started_at": "2026-11-22T03:15:00Z",
+        "run_date": "2026-11-22",
+        "registry": "snapshot cassettes/snapshot",
+        "registry_is_snapshot": True,
+        "trialmatch_version": "0.1.0",
+        "documents": [d.to_dict() for d in docs],
+        "studies": studies,
+    }
     base.update(kw)
     return RunReport(**base)
 
@@ -65,8 +65,8 @@ def test_summary_comes_first_and_counts_the_run():
     )
     page = parse(render_html(report))
     ids_in_order = [a.get("id") for _, a in page.tags if a.get("id")]
-    assert ids_in_order.index("summary") < ids_in_order.index("changes") < ids_in_order.index(
-        "doc-1"
+    assert (
+        ids_in_order.index("summary") < ids_in_order.index("changes") < ids_in_order.index("doc-1")
     )
     text = page.all_text
     # documents, claims, linked, unregistered, discrepancies, flags, changes
