@@ -277,28 +277,11 @@ def from_plain(tp: Any, value: Any) -> Any:
             if typing.get_origin(arg) is tuple and isinstance(value, list):
                 return from_plain(arg, value)
         return value
-    if origin is dict or tp is dict:
-        return dict(value)
+    if origin is dict:
+        args = typing.get_args(tp)
+        vt = args[1] if len(args) == 2 else Any
+        return {k: from_plain(vt, v) for k, v in value.items()}
     return value
-
-
-def _claim_matches_from(checked_claim: Mapping[str, Any]) -> Any:
-    from trialmatch.matching import ClaimMatches, Match, Reason
-
-    def match(m: Mapping[str, Any]) -> Match:
-        return Match(
-            nct_id=m["nct_id"],
-            score=float(m.get("score") or 0.0),
-            reasons=tuple(Reason(r["feature"], r["outcome"], r["detail"]) for r in m["reasons"]),
-            confirmed_by_reviewer=bool(m.get("confirmed_by_reviewer")),
-        )
-
-    return ClaimMatches(
-        claim_id=checked_claim["claim_id"],
-        matches=tuple(match(m) for m in checked_claim.get("matches", [])),
-        candidates=tuple(match(m) for m in checked_claim.get("candidates", [])),
-        queries=tuple(checked_claim.get("queries", [])),
-    )
 
 
 # ------------------------------------------------------------------------------ registry overlay
@@ -361,7 +344,7 @@ class _Run:
         self.run: RunRow
         self.run_dir: Path
         self.previous: RunRow | None = None
-        self.prev_docs: dict[str, dict[str, Any]] = {}
+        self.prev_matches: dict[str, tuple[str | None, Any]] = {}
         self.fresh: dict[str, Study] = {}
         self.errors: list[dict[str, str]] = []
         self.links = None
@@ -398,7 +381,7 @@ class _Run:
             self.state.begin_run(self.run)
         self.previous = self.state.previous_complete_run(self.job, self.run)
         if self.previous is not None:
-            self.prev_docs = {d["doc"]: d for d in self.state.documents(self.previous.run_id)}
+            self.prev_matches = self.state.document_matches(self.previous.run_id)
 
     # ---------------------------------------------------------------- tracked studies
     def refresh(self) -> None:
@@ -467,50 +450,52 @@ class _Run:
             self.state.put_extraction(doc.sha256, self.ex_fp, json.dumps(to_plain(doc)))
         return doc, False
 
-    def reusable_links(self, doc: Any) -> list[Any] | None:
-        """The previous run's links for an unchanged document, if they may be reused."""
+    def reusable_matches(self, doc: Any) -> Any | None:
+        """The previous run's matching answer for an unchanged document, with the refreshed
+        records in it, when it may be reused (same content, code, registry and reviewer links,
+        and every linked record refreshed); otherwise None."""
+        from trialmatch.matching import DocumentMatches
+
         if self.options.rematch or self.previous is None:
             return None
         if self.previous.fingerprint != self.link_fp:
             return None
-        before = self.prev_docs.get(doc.doc)
-        if not before or before.get("error") or before.get("sha256") != doc.sha256:
+        sha, stored = self.prev_matches.get(doc.doc, (None, None))
+        if stored is None or sha != doc.sha256:
             return None
-        claims = before.get("claims", [])
-        if [c["claim_id"] for c in claims] != [c.claim_id for c in doc.claims]:
+        stored = dict(stored, studies={})
+        matches = from_plain(DocumentMatches, stored)
+        if [cm.claim_id for cm in matches.claims] != [c.claim_id for c in doc.claims]:
             return None
-        needed = {m["nct_id"] for c in claims for m in c.get("matches", [])}
-        if not needed <= set(self.fresh):
+        linked = {m.nct_id for cm in matches.claims for m in cm.matches}
+        if not linked <= set(self.fresh):
             return None
-        return [_claim_matches_from(c) for c in claims]
-
-    def check(self, doc: Any) -> tuple[Any, bool]:
-        """(CheckedDocument, links reused?)."""
-        claim_matches = self.reusable_links(doc)
-        if claim_matches is not None:
-            from trialmatch.compare import compare_document
-            from trialmatch.matching import DocumentMatches
-
-            ids = {m.nct_id for cm in claim_matches for m in (*cm.matches, *cm.candidates)}
-            matches = DocumentMatches(
-                claims=tuple(claim_matches),
-                studies={i: self.fresh[i] for i in ids if i in self.fresh},
-                retrieved_at=iso(utc_now()),
-            )
-            checked = compare_document(
-                doc,
-                matches,
-                run_date=dt.date.fromisoformat(self.run.run_date),
-                registry=self.registry.description,
-            )
-            return checked, True
-        from trialmatch.pipeline import check_document
-
-        overlay = RefreshedRegistry(self.registry, self.fresh)
-        checked = check_document(
-            doc, overlay, links=self.links, run_date=dt.date.fromisoformat(self.run.run_date)
+        seen = linked | {m.nct_id for cm in matches.claims for m in cm.candidates}
+        return dataclasses.replace(
+            matches,
+            studies={i: self.fresh[i] for i in seen if i in self.fresh},
+            retrieved_at=iso(utc_now()),
         )
-        return checked, False
+
+    def check(self, doc: Any) -> tuple[Any, Any, bool]:
+        """(CheckedDocument, DocumentMatches, links reused?).
+
+        The same two steps as ``pipeline.check_document`` (match, then compare), called here
+        one by one because the batch keeps matching's answer between runs.
+        """
+        from trialmatch.compare import compare_document
+        from trialmatch.matching import match_document
+
+        run_date = dt.date.fromisoformat(self.run.run_date)
+        matches = self.reusable_matches(doc)
+        reused = matches is not None
+        if matches is None:
+            overlay = RefreshedRegistry(self.registry, self.fresh)
+            matches = match_document(doc, overlay, links=self.links)
+        checked = compare_document(
+            doc, matches, run_date=run_date, registry=self.registry.description
+        )
+        return checked, matches, reused
 
     def error_doc(self, path: str, sha: str | None, reason: str) -> dict[str, Any]:
         return {
@@ -523,6 +508,7 @@ class _Run:
         before = self.registry.requests_made
         reuse: list[str] = []
         studies: list[tuple[dict, Any, str]] = []
+        stored_matches = None
         try:
             doc, reused = self.extract(path)
             if reused:
@@ -530,10 +516,11 @@ class _Run:
             if doc.error:
                 checked = self.error_doc(path, doc.sha256, doc.error)
             else:
-                result, links_reused = self.check(doc)
+                result, matches, links_reused = self.check(doc)
                 if links_reused:
                     reuse.append("links")
                 checked = result.to_dict()
+                stored_matches = to_plain(dataclasses.replace(matches, studies={}))
                 now = iso(utc_now())
                 studies = [
                     (s.to_dict(), dict(s.raw) if s.raw else None, now)
@@ -552,6 +539,7 @@ class _Run:
             studies=studies,
             requests=self.registry.requests_made - before,
             reuse="+".join(reuse),
+            matches=stored_matches,
         )
         _hook("after_commit", path)
 

@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS run_documents (
     error TEXT,
     reuse TEXT NOT NULL DEFAULT '',
     checked TEXT NOT NULL,
+    matches TEXT,
     PRIMARY KEY (run_id, doc)
 );
 CREATE TABLE IF NOT EXISTS run_claims (
@@ -367,18 +368,21 @@ class StateDB:
         studies: Iterable[tuple[dict, Any, str]] = (),
         requests: int = 0,
         reuse: str = "",
+        matches: Any = None,
     ) -> None:
         """Store one finished document — its check output, claims, findings and linked
         studies, and the requests it cost — in ONE transaction. Replaces any earlier row for
-        the same document of the same run, so nothing is ever duplicated."""
+        the same document of the same run, so nothing is ever duplicated. ``matches`` is
+        matching's answer for the document (JSON), kept so an unchanged document can keep its
+        links in the next run."""
         doc = checked["doc"]
         with self.transaction() as c:
             self._delete_document(c, run_id, doc)
             c.execute(
-                "INSERT INTO run_documents (run_id, doc, sha256, error, reuse, checked) "
-                "VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT INTO run_documents (run_id, doc, sha256, error, reuse, checked, matches) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?)",
                 (run_id, doc, checked.get("sha256"), checked.get("error"), reuse,
-                 _dumps(checked)),
+                 _dumps(checked), None if matches is None else _dumps(matches)),
             )  # fmt: skip
             for claim in checked.get("claims", []):
                 c.execute(
@@ -438,6 +442,15 @@ class StateDB:
             for part in filter(None, r["reuse"].split("+")):
                 out[part] = out.get(part, 0) + r["n"]
         return out
+
+    def document_matches(self, run_id: str) -> dict[str, tuple[str | None, Any]]:
+        """doc -> (sha256, stored matching answer) for the run's documents that have one."""
+        rows = self.conn.execute(
+            "SELECT doc, sha256, matches FROM run_documents "
+            "WHERE run_id=? AND matches IS NOT NULL AND error IS NULL",
+            (run_id,),
+        )
+        return {r["doc"]: (r["sha256"], json.loads(r["matches"])) for r in rows}
 
     def document(self, run_id: str, doc: str) -> dict[str, Any] | None:
         row = self.conn.execute(

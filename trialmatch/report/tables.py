@@ -171,23 +171,33 @@ def figure_text(figure: Mapping[str, Any]) -> str:
 
 
 def outcome_text(outcome: Mapping[str, Any]) -> str:
-    """A registered outcome or posted result (``CheckedFigure.registered_outcomes`` item)."""
+    """A registered outcome or posted result (``CheckedFigure.registered_outcomes`` item):
+    ``NCT..: posted result — <measure> — <time frame> — <unit> — Group A: 1.2, Group B: 3.4``."""
+    labels = {"primary_outcome": "registered primary outcome", "posted_result": "posted result"}
     parts = []
-    for key in ("kind", "type", "measure", "title", "time_frame", "unit"):
+    kind = outcome.get("kind")
+    if isinstance(kind, str) and kind:
+        parts.append(labels.get(kind, kind.replace("_", " ")))
+    for key in ("measure", "title", "time_frame", "unit"):
         value = outcome.get(key)
         if isinstance(value, str) and value:
             parts.append(value)
-    groups = outcome.get("groups") or outcome.get("values")
-    if isinstance(groups, list) and groups:
-        parts.append(
-            ", ".join(
-                ": ".join(str(x) for x in g if x) if isinstance(g, (list, tuple)) else str(g)
-                for g in groups
-            )
-        )
+    values = outcome.get("values") or outcome.get("groups")
+    if isinstance(values, list) and values:
+        shown = []
+        for v in values:
+            if isinstance(v, Mapping):
+                shown.append(": ".join(str(x) for x in (v.get("group"), v.get("value")) if x))
+            elif isinstance(v, (list, tuple)):
+                shown.append(": ".join(str(x) for x in v if x))
+            else:
+                shown.append(str(v))
+        parts.append(", ".join(shown))
     if not parts:
         return json.dumps(outcome, ensure_ascii=False, sort_keys=True)
-    return " — ".join(parts)
+    text = " — ".join(parts)
+    nct_id = outcome.get("nct_id")
+    return f"{nct_id}: {text}" if isinstance(nct_id, str) and nct_id else text
 
 
 def study_url(nct_id: str) -> str:
