@@ -235,6 +235,8 @@ def load_links(path: str | Path) -> ReviewerLinks:
                 out.setdefault(key, [])
                 continue
             try:
+                if not re.fullmatch(r"NCT\d{8}", value.strip(), re.IGNORECASE):
+                    raise InvalidIdError(value)
                 nct = normalize_nct_id(value)
             except InvalidIdError:
                 raise ValueError(
@@ -994,11 +996,12 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
     limit = SCORING.search_limit
     made: dict[str, list[str]] = {p.claim.claim_id: [] for p in profiles}
 
-    def run(p: _Profile, q: Query) -> None:
-        searcher.search(q)
+    def run(p: _Profile, q: Query) -> list[str]:
+        found = searcher.search(q)
         d = q.describe()
         if d not in made[p.claim.claim_id]:
             made[p.claim.claim_id].append(d)
+        return found
 
     # 1. IDs
     cited = [n for p in profiles for n in p.claim.nct_ids]
@@ -1035,24 +1038,27 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
     for p in profiles:
         cond = p.conditions[0] if p.conditions else None
         for sp in p.sponsors[:2]:
-            run(p, Query(spons=_sponsor_core(sp), cond=cond, limit=limit))
+            # narrowed by condition first; the condition may be spelled differently in the
+            # record (an abbreviation), so an empty answer is retried without it
+            if not run(p, Query(spons=_sponsor_core(sp), cond=cond, limit=limit)) and cond:
+                run(p, Query(spons=_sponsor_core(sp), limit=limit))
         for site in p.claim.sites[:2]:
             core = _site_core(site)
-            if core:
-                run(p, Query(term=core, cond=cond, limit=limit))
-    # 4. nothing to anchor on: condition plus what the claim says about the design
+            if core and not run(p, Query(term=core, cond=cond, limit=limit)) and cond:
+                run(p, Query(term=core, limit=limit))
+    # 4. no ID, product or sponsor to anchor on: condition plus the generic intervention words,
+    #    when the claim says anything else that could single a record out
     for p in profiles:
         c = p.claim
         anchored = (
-            c.nct_ids
-            or c.other_ids
-            or p.sponsors
-            or c.sites
-            or any(facts.is_specific(n) for n in p.names)
+            c.nct_ids or c.other_ids or p.sponsors or any(facts.is_specific(n) for n in p.names)
         )
-        specifics = sum(bool(x) for x in (c.phases, c.enrollment, c.dates, c.design, c.countries))
-        if not anchored and p.conditions and specifics >= 2:
-            run(p, Query(cond=p.conditions[0], limit=100))
+        details = sum(
+            bool(x) for x in (c.phases, c.enrollment, c.dates, c.design, c.countries, c.sites)
+        )
+        if not anchored and p.conditions and details >= 1:
+            generic = next((n for n in p.names if not facts.is_specific(n)), None)
+            run(p, Query(cond=p.conditions[0], intr=generic, limit=100))
     return made
 
 

@@ -1,0 +1,382 @@
+"""Matching: link claims to registry records, or abstain.
+
+Every test searches the repo's whole offline snapshot of real (partial) records, so every other
+record in it is a distractor. Claims are built directly here, as extraction would give them, so
+these tests pin matching's behaviour independently of the extractor; tests/test_check_seeds.py
+runs the real extractor end to end.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLES_DIR, SNAPSHOT_DIR
+from trialmatch.claims.model import Arm, Claim, DateSpan, DocumentClaims
+from trialmatch.matching import (
+    SCORING,
+    AliasBook,
+    Match,
+    ReviewerLinks,
+    load_links,
+    match_document,
+    name_fragments,
+)
+from trialmatch.registry.snapshot import SnapshotRegistry
+
+FEATURES = {
+    "id",
+    "intervention",
+    "sponsor",
+    "condition",
+    "phase",
+    "design",
+    "enrollment",
+    "dates",
+    "country",
+    "title",
+}
+
+
+@pytest.fixture(scope="module")
+def registry(tmp_path_factory: pytest.TempPathFactory) -> SnapshotRegistry:
+    reg = SnapshotRegistry(SNAPSHOT_DIR, index_dir=tmp_path_factory.mktemp("index"))
+    yield reg
+    reg.close()
+
+
+def _doc(name: str, *claims: Claim, text: str = "") -> DocumentClaims:
+    return DocumentClaims(doc=name, sha256="0" * 64, claims=claims, text=text)
+
+
+def _sample(name: str) -> str:
+    return (SAMPLES_DIR / "matching" / name).read_text(encoding="utf-8")
+
+
+def _spans(text: str, *phrases: str) -> tuple[tuple[int, int], ...]:
+    out = []
+    for p in phrases:
+        i = text.index(p)
+        out.append((i, i + len(p)))
+    return tuple(out)
+
+
+def _links(dm, claim_id: str) -> list[str]:
+    return [m.nct_id for c in dm.claims if c.claim_id == claim_id for m in c.matches]
+
+
+# ------------------------------------------------------------------------------ aliases
+
+
+def test_name_fragments_split_brand_and_code_name():
+    assert name_fragments("NurOwn® (MSC-NTF cells)") == ["NurOwn", "MSC-NTF"]
+    assert name_fragments("Lenzumestrocel") == ["Lenzumestrocel"]
+    # generic descriptions give no product name
+    assert name_fragments("Mesenchymal stem cells (MSC)") == []
+    assert name_fragments("Placebo") == []
+
+
+def test_alias_learned_from_registry_record_not_a_table(registry):
+    book = AliasBook()
+    for study in registry.get(["NCT03280056"]):
+        book.learn(study, ["NurOwn"])
+    assert [a.lower() for a in book.group("NurOwn")] == ["nurown", "msc-ntf"]
+    assert "NCT03280056" in book.sources["msc ntf"]
+    # nothing is known about a name no record ties to anything
+    assert AliasBook().group("NurOwn") == ["NurOwn"]
+
+
+def test_brand_name_reaches_record_that_only_has_the_code_name(registry):
+    """A product known only by its code name in the registry (sample document)."""
+    text = _sample("nurown_code_name.txt")
+    claim = Claim(
+        claim_id="code-1",
+        quote="BrainStorm Cell Therapeutics first tested NurOwn in people in an open-label "
+        "Phase I/II study at the Hadassah Medical Organization in Jerusalem, Israel.",
+        spans=_spans(text, "open-label Phase I/II study", "enrolled 12 patients"),
+        names=("NurOwn",),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("amyotrophic lateral sclerosis", "ALS"),
+        phases=("PHASE1", "PHASE2"),
+        design=("open-label",),
+        enrollment=12,
+        dates=(DateSpan("June 2011", "2011-06", "2011-06", "start"),),
+        countries=("Israel",),
+        sites=("Hadassah Medical Organization",),
+    )
+    dm = match_document(_doc("nurown_code_name.txt", claim, text=text), registry)
+    assert _links(dm, "code-1") == ["NCT01051882"]
+    # the record says "MSC-NTF cells transplantation (IM)" and never "NurOwn"
+    study = dm.studies["NCT01051882"]
+    assert not any("nurown" in iv.name.lower() for iv in study.interventions)
+    reasons = {r.feature: r for r in dm.claims[0].matches[0].reasons}
+    assert reasons["intervention"].outcome == "agreed"
+    assert "MSC-NTF" in reasons["intervention"].detail
+    # the alias query was made and recorded
+    assert 'query.term="MSC-NTF"' in dm.claims[0].queries
+    assert dm.aliases["NurOwn"] == ("MSC-NTF",)
+
+
+# ------------------------------------------------------------------------------ IDs
+
+
+def test_eudract_number_links_through_an_id_search(registry):
+    text = _sample("pallas_eudract.txt")
+    claim = Claim(
+        claim_id="pallas-1",
+        quote="Our centre was one of the European sites of PALLAS ...",
+        spans=_spans(text, "PALLAS, the international randomized Phase III trial"),
+        other_ids=("2014-005181-30",),
+        names=("palbociclib",),
+        conditions=("early breast cancer",),
+        phases=("PHASE3",),
+        design=("randomized", "open-label"),
+        enrollment=5796,
+    )
+    dm = match_document(_doc("pallas_eudract.txt", claim, text=text), registry)
+    assert _links(dm, "pallas-1") == ["NCT02513394"]
+    m = dm.claims[0].matches[0]
+    ident = next(r for r in m.reasons if r.feature == "id")
+    assert ident.outcome == "agreed" and "EUDRACT_NUMBER" in ident.detail
+    assert 'query.id="2014-005181-30"' in dm.claims[0].queries
+
+
+def test_cited_nct_id_is_always_linked_and_a_misfit_is_a_finding(registry):
+    """A miscited ID (sample): the text describes NurOwn's Phase 3, the ID is Corestem's."""
+    text = _sample("miscited_id.txt")
+    claim = Claim(
+        claim_id="mis-1",
+        quote="Its Phase 3 trial (NCT01363401) was a randomized, placebo-controlled, "
+        "double-blind study that enrolled 196 patients with amyotrophic lateral sclerosis "
+        "in the United States.",
+        spans=_spans(text, "Its Phase 3 trial (NCT01363401)"),
+        nct_ids=("NCT01363401",),
+        names=("NurOwn",),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("amyotrophic lateral sclerosis",),
+        phases=("PHASE3",),
+        design=("randomized", "placebo-controlled", "double-blind"),
+        enrollment=196,
+        countries=("United States",),
+    )
+    dm = match_document(_doc("miscited_id.txt", claim, text=text), registry)
+    cm = dm.claims[0]
+    assert [m.nct_id for m in cm.matches] == ["NCT01363401"]
+    assert [nct for nct, _ in cm.miscited] == ["NCT01363401"]
+    detail = cm.miscited[0][1]
+    assert "intervention" in detail and "NCT03280056" in detail
+    # the trial the text really describes is shown as the best candidate, not linked
+    assert cm.candidates[0].nct_id == "NCT03280056"
+
+
+def test_a_cited_id_whose_record_fits_is_not_called_miscited(registry):
+    claim = Claim(
+        claim_id="ok-1",
+        quote="NurOwn Phase 3 (NCT03280056) in ALS",
+        spans=(),
+        nct_ids=("NCT03280056",),
+        names=("NurOwn",),
+        conditions=("ALS",),
+        phases=("PHASE3",),
+    )
+    dm = match_document(_doc("x", claim), registry)
+    assert _links(dm, "ok-1") == ["NCT03280056"]
+    assert dm.claims[0].miscited == ()
+
+
+# ------------------------------------------------------------------------------ abstaining
+
+
+def test_abstains_on_a_clinics_own_experience_although_similar_trials_exist(registry):
+    """Sample: intrathecal autologous MSC in ALS, like NCT01609283 or NCT04821479, but the
+    clinic's own programme: no record may be linked."""
+    text = _sample("abstain_similar.txt")
+    claim = Claim(
+        claim_id="own-1",
+        quote="Since 2015 our open-label programme has treated 40 patients with amyotrophic "
+        "lateral sclerosis with intrathecal injections of autologous mesenchymal stem cells "
+        "taken from their own bone marrow, at our clinic in Kyiv, Ukraine.",
+        spans=_spans(text, "Since 2015 our open-label programme has treated 40 patients"),
+        names=("autologous mesenchymal stem cells",),
+        conditions=("amyotrophic lateral sclerosis",),
+        design=("open-label",),
+        enrollment=40,
+        dates=(DateSpan("Since 2015", "2015", "2015", "start"),),
+        countries=("Ukraine",),
+        sites=("Kyiv Cell Clinic",),
+    )
+    dm = match_document(_doc("abstain_similar.txt", claim, text=text), registry)
+    cm = dm.claims[0]
+    assert cm.matches == ()
+    # similar records were considered and rejected, with their reasons
+    assert cm.candidates
+    assert all(m.score < SCORING.threshold for m in cm.candidates)
+    assert cm.queries  # it did look
+
+
+def test_condition_alone_never_links(registry):
+    claim = Claim(claim_id="c-1", quote="stem cells help ALS", spans=(), conditions=("ALS",))
+    dm = match_document(_doc("x", claim), registry)
+    assert dm.claims[0].matches == ()
+
+
+def test_claim_without_product_or_id_links_from_sponsor_size_and_dates(registry):
+    text = _sample("mayo_no_product.txt")
+    claim = Claim(
+        claim_id="mayo-1",
+        quote=text.strip().splitlines()[-1],
+        spans=_spans(text, "a Phase I dose-escalation safety trial"),
+        names=("mesenchymal stem cells",),
+        sponsors=("Mayo Clinic",),
+        conditions=("amyotrophic lateral sclerosis",),
+        phases=("PHASE1",),
+        enrollment=27,
+        dates=(
+            DateSpan("May 2012", "2012-05", "2012-05", "start"),
+            DateSpan("January 2019", "2019-01", "2019-01", "completion"),
+        ),
+        countries=("United States",),
+    )
+    dm = match_document(_doc("mayo_no_product.txt", claim, text=text), registry)
+    assert _links(dm, "mayo-1") == ["NCT01609283"]
+    reasons = {r.feature: r.outcome for r in dm.claims[0].matches[0].reasons}
+    # "2012-05-31" lies in the claimed month, "2019-01-31" in the claimed January 2019
+    assert reasons["dates"] == "agreed"
+    assert reasons["enrollment"] == "agreed"
+    assert reasons["sponsor"] == "agreed"
+
+
+# ------------------------------------------------------------------------------ scoring
+
+
+def test_score_and_reasons_are_transparent(registry):
+    claim = Claim(
+        claim_id="s-1",
+        quote="BrainStorm's NurOwn Phase 3 in 196 ALS patients",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("Brainstorm Cell Therapeutics Inc.",),
+        conditions=("ALS",),
+        phases=("PHASE3",),
+        enrollment=196,
+    )
+    dm = match_document(_doc("x", claim), registry)
+    m = dm.claims[0].matches[0]
+    assert isinstance(m, Match) and m.nct_id == "NCT03280056"
+    assert 0.0 <= m.score <= 1.0 and m.score >= SCORING.threshold
+    assert {r.feature for r in m.reasons} == FEATURES
+    for r in m.reasons:
+        assert r.outcome in ("agreed", "partly", "disagreed", "unknown") and r.detail
+    sponsor = next(r for r in m.reasons if r.feature == "sponsor")
+    # fuzzy: "Brainstorm Cell Therapeutics Inc." ~ "Brainstorm-Cell Therapeutics"
+    assert sponsor.outcome == "agreed" and "Brainstorm-Cell Therapeutics" in sponsor.detail
+    d = m.to_dict()
+    assert set(d) == {"nct_id", "score", "reasons", "confirmed_by_reviewer"}
+
+
+def test_phase2_claim_against_phase1_2_record_is_partly(registry):
+    claim = Claim(
+        claim_id="p-1",
+        quote="Bioinova's open-label, non-randomized phase IIa study in ALS",
+        spans=(),
+        sponsors=("Bioinova",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+        design=("open-label", "non-randomized"),
+    )
+    dm = match_document(_doc("x", claim), registry)
+    m = dm.claims[0].matches[0]
+    assert m.nct_id == "NCT03828123"
+    assert next(r for r in m.reasons if r.feature == "phase").outcome == "partly"
+
+
+def test_title_words_score_but_a_title_only_record_keeps_no_values(registry):
+    """NCT02017912 holds only an ID and a title: the title may support the link."""
+    claim = Claim(
+        claim_id="t-1",
+        quote="NurOwn is entering Phase II clinical trials in the US: a double-blind, "
+        "randomized trial of 48 patients.",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+        design=("double-blind", "randomized"),
+        enrollment=48,
+        arms=(Arm("NurOwn", 36), Arm("placebo", 12)),
+        dates=(DateSpan("early 2016", "2016-01", "2016-06", "results"),),
+        countries=("United States",),
+    )
+    dm = match_document(_doc("x", claim), registry)
+    assert _links(dm, "t-1") == ["NCT02017912"]
+    reasons = {r.feature: r for r in dm.claims[0].matches[0].reasons}
+    assert "title" in reasons["phase"].detail
+    assert reasons["enrollment"].outcome == "unknown"  # no enrollment in the record
+
+
+def test_each_record_goes_to_one_claim_and_trial_count_allows_several(registry):
+    us = Claim(
+        claim_id="a",
+        quote="Phase II in the US",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+        design=("double-blind", "randomized"),
+        enrollment=48,
+        countries=("United States",),
+    )
+    early = Claim(
+        claim_id="b",
+        quote="two initial trials that involved 24 patients at Hadassah",
+        spans=(),
+        trial_count=2,
+        enrollment=24,
+        sites=("Hadassah University Medical Center",),
+    )
+    dm = match_document(_doc("x", us, early), registry)
+    assert _links(dm, "a") == ["NCT02017912"]
+    assert sorted(_links(dm, "b")) == ["NCT01051882", "NCT01777646"]
+    linked = [n for c in dm.claims for m in c.matches for n in [m.nct_id]]
+    assert len(linked) == len(set(linked))
+
+
+# ------------------------------------------------------------------------------ reviewer links
+
+
+def test_reviewer_links_override_and_are_marked(registry, tmp_path: Path):
+    f = tmp_path / "links.csv"
+    f.write_text("doc,claim_id,nct_id\nx,r-1,NCT01609283\nx,r-2,NONE\n", encoding="utf-8")
+    links = load_links(f)
+    c1 = Claim(claim_id="r-1", quote="q", spans=(), names=("NurOwn",), phases=("PHASE3",))
+    c2 = Claim(claim_id="r-2", quote="q", spans=(), nct_ids=("NCT03280056",), names=("NurOwn",))
+    dm = match_document(_doc("x", c1, c2), registry, links=links)
+    m1 = dm.claims[0].matches
+    assert [m.nct_id for m in m1] == ["NCT01609283"] and m1[0].confirmed_by_reviewer
+    # NONE beats even a cited ID
+    assert dm.claims[1].matches == ()
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("doc,claim_id,nct_id\nx,c1\n", "links.csv:2"),
+        ("x,c1,NCT123\n", "links.csv:1"),
+        ("x,c1,NONE\nx,c1,NCT01609283\n", "links.csv:2"),
+        ("x,c1,NCT01609283\n\nx,,NCT01609283\n", "links.csv:3"),
+    ],
+)
+def test_bad_links_rows_name_file_and_line(tmp_path: Path, content: str, message: str):
+    f = tmp_path / "links.csv"
+    f.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_links(f)
+
+
+def test_links_lookup_by_path_or_file_name():
+    links = ReviewerLinks({("seeds/000.txt", "c1"): ("NCT01051882",)})
+    assert links.for_claim("seeds/000.txt", "c1") == ("NCT01051882",)
+    assert links.for_claim("./seeds/000.txt", "c1") == ("NCT01051882",)
+    assert links.for_claim("seeds/000.txt", "c2") is None
