@@ -520,3 +520,55 @@ def test_table_output_has_no_control_characters():
     out = TableFormat(width=100).checks([hostile_check()])
     assert "\x1b" not in out and "\r" not in out and "\x07" not in out
     assert "[31mred" in out  # the text stays readable, only the escape byte is gone
+
+
+def test_figure_beside_posted_results_of_a_real_record():
+    """NCT02513394 (the complete real record) has posted results: they are shown beside the
+    figure, in the table and in the CSV, and the verdict is ``results posted``."""
+    nct = study("NCT02513394")
+    primary = next(r for r in nct.result_outcomes if r.type == "PRIMARY")
+    outcomes = (
+        {
+            "nct_id": nct.nct_id,
+            "kind": "primary_outcome",
+            "measure": nct.primary_outcomes[0].measure,
+            "time_frame": nct.primary_outcomes[0].time_frame,
+        },
+        {
+            "nct_id": nct.nct_id,
+            "kind": "posted_result",
+            "measure": primary.title,
+            "time_frame": primary.time_frame,
+            "unit": primary.unit,
+            "values": [{"group": g, "value": v} for g, v in primary.groups],
+        },
+    )
+    claim = Claim(claim_id="s-c01", quote="SAMPLE: the PALLAS trial.", spans=((0, 5),))
+    fig = Figure(85, "percent", "of patients free of invasive disease", None, (0, 3), "s-c01")
+    checked = CheckedDocument(
+        doc=DocumentClaims(doc="sample.txt", sha256="1" * 64, claims=(claim,), figures=(fig,)),
+        claims=(CheckedClaim(claim=claim, matches=(Match(nct.nct_id, 0.97),)),),
+        figures=(
+            CheckedFigure(
+                figure=fig,
+                figure_verdict="results posted",
+                nct_ids=(nct.nct_id,),
+                registered_outcomes=outcomes,
+            ),
+        ),
+        studies={nct.nct_id: nct},
+    )
+    table = " ".join(TableFormat(width=120).checks([checked]).split())  # unwrapped
+    assert "claim s-c01; verdict: results posted; records: NCT02513394" in table
+    assert (
+        "registered: NCT02513394 posted result: Invasive Disease Free Survival (iDFS) — 4 years"
+        " — percentage of participants — Palbociclib Plus Endocrine Therapy (Arm A): 84.2,"
+        " Endocrine Therapy Alone (Arm B): 84.5"
+    ) in table
+    assert "registered: NCT02513394 primary outcome: Invasive Disease Free Survival" in table
+    assert "(version 2023-10-06)" in table
+    (row,) = [r for r in read_csv(CsvFormat().checks([checked])) if r["field"] == "figure"]
+    assert row["verdict"] == "results posted"
+    assert row["nct_id"] == "NCT02513394"
+    assert "Palbociclib Plus Endocrine Therapy (Arm A): 84.2" in row["registered"]
+    assert row["quote"] == "SAMPLE: the PALLAS trial."

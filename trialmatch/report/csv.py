@@ -29,6 +29,7 @@ from trialmatch.compare import CheckedDocument
 from trialmatch.registry.study import STUDY_URL, Study
 from trialmatch.report.interface import Format
 from trialmatch.report.safety import neutralize_csv_cell
+from trialmatch.report.table import outcome_text
 
 #: ``findings.csv`` / ``check --format csv`` columns (issue #5)
 FINDINGS_COLUMNS = (
@@ -137,7 +138,7 @@ def finding_rows(docs: Sequence[CheckedDocument]) -> Iterator[dict[str, Any]]:
             claimed = f"{value} {fig.unit}"
             if fig.measure:
                 claimed += f": {fig.measure}"
-            outcomes = [_outcome_text(o) for o in cf.registered_outcomes]
+            outcomes = [outcome_text(o) for o in cf.registered_outcomes]
             yield {
                 "doc": path,
                 "claim_id": fig.claim_id,
@@ -179,25 +180,6 @@ def claim_rows(docs: Sequence[DocumentClaims]) -> Iterator[dict[str, Any]]:
                 "population": d["population"],
                 "span": cell(d["span"]),
             }
-
-
-def _outcome_text(outcome: Mapping[str, Any]) -> str:
-    parts = []
-    for key in ("kind", "type", "measure", "title", "time_frame", "unit"):
-        value = outcome.get(key)
-        if isinstance(value, str) and value:
-            parts.append(value)
-    groups = outcome.get("groups") or outcome.get("values")
-    if isinstance(groups, list) and groups:
-        parts.append(
-            ", ".join(
-                ": ".join(str(x) for x in g if x) if isinstance(g, (list, tuple)) else str(g)
-                for g in groups
-            )
-        )
-    if not parts:
-        return json.dumps(outcome, ensure_ascii=False, sort_keys=True, default=str)
-    return " — ".join(parts)
 
 
 # ---------------------------------------------------------------------------------- the format

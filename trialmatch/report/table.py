@@ -152,6 +152,17 @@ def _grid(
     return out
 
 
+def _hanging(text: str, width: int, indent: str) -> list[str]:
+    """``text`` wrapped with its continuation lines indented two more spaces."""
+    return textwrap.wrap(
+        text,
+        max(20, width - len(indent)),
+        initial_indent=indent,
+        subsequent_indent=indent + "  ",
+        break_on_hyphens=False,
+    )
+
+
 def _wrap(text: str, width: int, indent: str) -> list[str]:
     return textwrap.wrap(
         text, max(20, width - len(indent)), initial_indent=indent, subsequent_indent=indent
@@ -313,7 +324,7 @@ class TableFormat(Format):
             lines += _wrap("; ".join(detail), self.width, "      ")
             if checked is not None:
                 for outcome in checked.registered_outcomes:
-                    lines += _wrap("registered: " + _outcome_text(outcome), self.width, "      ")
+                    lines += _hanging("registered: " + outcome_text(outcome), self.width, "      ")
         return lines
 
     # ------------------------------------------------------------------ check
@@ -384,7 +395,7 @@ class TableFormat(Format):
                 lines += self._comparison_table(rows_for)
             flags = [f for f in cc.flags if f.nct_id == match.nct_id]
             for flag in flags:
-                lines += _wrap(f"! {flag.flag}: {clean(flag.detail)}", self.width, "    ")
+                lines += _hanging(f"! {flag.flag}: {clean(flag.detail)}", self.width, "    ")
         other_flags = [f for f in cc.flags if f.nct_id not in {m.nct_id for m in cc.matches}]
         for flag in other_flags:
             lines += _wrap(
@@ -422,19 +433,36 @@ def study_url(nct_id: str) -> str:
     return STUDY_URL.format(nct_id=nct_id)
 
 
-def _outcome_text(outcome: Mapping[str, Any]) -> str:
-    """A registered outcome or posted result (``CheckedFigure.registered_outcomes`` item)."""
+def outcome_text(outcome: Mapping[str, Any]) -> str:
+    """A registered outcome or posted result (``CheckedFigure.registered_outcomes`` item).
+
+    ``NCT02513394 posted result: Invasive Disease-Free Survival — 5 years — percentage of
+    participants — Palbociclib: 88.2, Endocrine therapy alone: 88.5``
+    """
+    kind = outcome.get("kind")
+    head = " ".join(
+        clean(p)
+        for p in (outcome.get("nct_id"), kind.replace("_", " ") if isinstance(kind, str) else None)
+        if isinstance(p, str) and p
+    )
     parts = []
-    for key in ("kind", "type", "measure", "title", "time_frame", "unit"):
+    for key in ("type", "measure", "title", "time_frame", "unit"):
         value = outcome.get(key)
         if isinstance(value, str) and value:
             parts.append(clean(value))
-    groups = outcome.get("groups") or outcome.get("values")
+    groups = outcome.get("values") or outcome.get("groups")
     if isinstance(groups, list) and groups:
-        parts.append(
-            ", ".join(
-                ": ".join(clean(x) for x in g if x) if isinstance(g, (list, tuple)) else clean(g)
-                for g in groups
-            )
-        )
-    return " — ".join(parts) if parts else value_text(dict(outcome))
+        parts.append(", ".join(_group_text(g) for g in groups))
+    if not parts:
+        return value_text(dict(outcome))
+    body = " — ".join(parts)
+    return f"{head}: {body}" if head else body
+
+
+def _group_text(group: Any) -> str:
+    if isinstance(group, Mapping) and "value" in group:
+        label = group.get("group")
+        return f"{clean(label)}: {clean(group['value'])}" if label else clean(group["value"])
+    if isinstance(group, (list, tuple)):
+        return ": ".join(clean(x) for x in group if x)
+    return value_text(group)
