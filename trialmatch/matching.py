@@ -140,6 +140,9 @@ class Scoring:
     document when the document names a single one (a page about one product)."""
     context_multi: float
     """Same, when the document names several (the attribution is then uncertain)."""
+    context_cap: float
+    """Most that inherited evidence may add: below the prior's magnitude, so a claim never links
+    on what the rest of its document says alone."""
     max_candidates: int
     """Rejected candidates reported per claim."""
     search_limit: int
@@ -165,6 +168,7 @@ SCORING = Scoring(
     title_factor=0.8,
     context_single=0.9,
     context_multi=0.5,
+    context_cap=3.0,
     max_candidates=3,
     search_limit=50,
 )
@@ -926,7 +930,10 @@ def _f_title(p: _Profile, study: Study) -> _Feature:
     return _unknown("title", f"title overlap {best[0]:.0%}")
 
 
-def score_claim(p: _Profile, study: Study, book: AliasBook, *, with_id: bool = True) -> Match:
+def _score(
+    p: _Profile, study: Study, book: AliasBook, *, with_id: bool = True
+) -> tuple[Match, float]:
+    """(match with the capped score, the score without the context cap)."""
     feats: list[_Feature] = []
     if with_id:
         feats.append(_f_id(p, study))
@@ -941,8 +948,34 @@ def score_claim(p: _Profile, study: Study, book: AliasBook, *, with_id: bool = T
         *_f_country(p, study),
         _f_title(p, study),
     ]
-    logit = SCORING.prior + sum(f.contribution for f in feats)
-    return Match(study.nct_id, logistic(logit), tuple(f.reason for f in feats))
+    inherited = {
+        "intervention": p.names_ctx,
+        "sponsor": p.sponsors_ctx,
+        "condition": p.conditions_ctx,
+    }
+    ctx_gain = sum(
+        f.contribution for f in feats if inherited.get(f.reason.feature) and f.contribution > 0
+    )
+    own = sum(f.contribution for f in feats) - ctx_gain
+    reasons = [f.reason for f in feats]
+    capped = min(ctx_gain, SCORING.context_cap)
+    if capped < ctx_gain:
+        reasons.append(
+            Reason(
+                "context",
+                "partly",
+                f"evidence inherited from the rest of the document counts at most "
+                f"{SCORING.context_cap:+.2f} (of {ctx_gain:+.2f}): the claim must add its own",
+            )
+        )
+    score = logistic(SCORING.prior + own + capped)
+    uncapped = logistic(SCORING.prior + own + ctx_gain)
+    return Match(study.nct_id, score, tuple(reasons)), uncapped
+
+
+def score_claim(p: _Profile, study: Study, book: AliasBook, *, with_id: bool = True) -> Match:
+    """The claim's link score to one record, with its reasons."""
+    return _score(p, study, book, with_id=with_id)[0]
 
 
 # ------------------------------------------------------------------------------- search
@@ -1065,6 +1098,22 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
 # ------------------------------------------------------------------------------- assignment
 
 
+def _shared_identity(study: Study, linked: list[Study], book: AliasBook, p: _Profile) -> str:
+    """How a record shares product or sponsor with records already linked to the claim."""
+    names = [a for n in p.names if facts.is_specific(n) for a in book.group(n)]
+    ivs = _record_iv_strings(study)
+    for other in linked:
+        for n in names:
+            if any(facts.name_in(s, n) for s in ivs) and any(
+                facts.name_in(s, n) for s in _record_iv_strings(other)
+            ):
+                return f"same product {n!r} as {other.nct_id}"
+        _c, r, sim = facts.best_org_match(_record_orgs(study), _record_orgs(other))
+        if sim >= facts.ORG_MATCH:
+            return f"same sponsor {r!r} as {other.nct_id}"
+    return ""
+
+
 def _content_fit(p: _Profile, study: Study, book: AliasBook) -> Match:
     return score_claim(p, study, book, with_id=False)
 
@@ -1098,9 +1147,10 @@ def match_document(
 
     pool = {s.nct_id: s for s in searcher.studies.values()}
     scores: dict[tuple[str, str], Match] = {}
+    uncapped: dict[tuple[str, str], float] = {}
     for p in profiles:
         for nct, s in pool.items():
-            scores[(p.claim.claim_id, nct)] = score_claim(p, s, book)
+            scores[(p.claim.claim_id, nct)], uncapped[(p.claim.claim_id, nct)] = _score(p, s, book)
 
     linked: dict[str, list[Match]] = {p.claim.claim_id: [] for p in profiles}
     taken: set[str] = set()
@@ -1165,12 +1215,47 @@ def match_document(
         )
         for p in profiles
     }
-    for _score, cid, nct in reversed(ordered):
+    for _value, cid, nct in reversed(ordered):
         if nct in taken or capacity[cid] <= 0:
             continue
         linked[cid].append(scores[(cid, nct)])
         taken.add(nct)
         capacity[cid] -= 1
+
+    # a claim covering several trials ("two initial trials") whose first trial is linked on its
+    # own evidence: its further trials are the same product's or sponsor's records that fit
+    # once the context cap is lifted
+    for p in profiles:
+        cid = p.claim.claim_id
+        if capacity.get(cid, 0) <= 0 or not linked[cid] or p.claim.trial_count <= 1:
+            continue
+        firsts = [pool[m.nct_id] for m in linked[cid] if m.nct_id in pool]
+        siblings = sorted(
+            (
+                (uncapped[(cid, nct)], nct)
+                for nct in pool
+                if nct not in taken and uncapped[(cid, nct)] >= SCORING.threshold
+            ),
+            reverse=True,
+        )
+        for u, nct in siblings:
+            if capacity[cid] <= 0:
+                break
+            shared = _shared_identity(pool[nct], firsts, book, p)
+            if not shared:
+                continue
+            m = scores[(cid, nct)]
+            reasons = (
+                *m.reasons,
+                Reason(
+                    "context",
+                    "agreed",
+                    f"further trial of a {p.claim.trial_count}-trial claim: {shared}",
+                ),
+            )
+            linked[cid].append(Match(nct, u, reasons))
+            taken.add(nct)
+            capacity[cid] -= 1
 
     out_claims = []
     keep: set[str] = set()
