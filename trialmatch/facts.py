@@ -488,7 +488,8 @@ def completion_of(study: Study) -> RegistryDate | None:
 
 
 def enrollment_outcome(claimed: int, registered: int, trial_count: int = 1) -> tuple[str, float]:
-    """('agreed'|'partly'|'disagreed', strength 0..1 of a disagreement).
+    """('agreed'|'partly'|'disagreed', strength of a disagreement: 0.5, 1 or 1.5 when the
+    numbers are five times apart or more).
 
     For one trial, closeness of the two numbers. For a claim covering several trials, the
     claimed number is a total: a record may hold part of it, but not more than all of it.
@@ -496,7 +497,7 @@ def enrollment_outcome(claimed: int, registered: int, trial_count: int = 1) -> t
     if trial_count > 1:
         if registered > claimed * 1.15 + 2:
             ratio = claimed / max(registered, 1)
-            return "disagreed", 1.0 if ratio < 0.5 else 0.5
+            return "disagreed", 1.5 if ratio < 0.2 else 1.0 if ratio < 0.5 else 0.5
         share = claimed / trial_count
         if registered >= share * 0.5:
             return "agreed", 0.0
@@ -509,7 +510,7 @@ def enrollment_outcome(claimed: int, registered: int, trial_count: int = 1) -> t
         return "agreed", 0.0
     if ratio >= 0.6:
         return "partly", 0.0
-    return "disagreed", 1.0 if ratio < 0.35 else 0.5
+    return "disagreed", 1.5 if ratio < 0.2 else 1.0 if ratio < 0.35 else 0.5
 
 
 # ----------------------------------------------------------------------------- titles

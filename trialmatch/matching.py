@@ -802,7 +802,7 @@ def _f_enrollment(p: _Profile, study: Study) -> _Feature:
     arms = [a for a in p.claim.arms if a.n is not None]
     if arms and study.arm_groups:
         detail += f"; {len(p.claim.arms)} arms claimed, {len(study.arm_groups)} registered"
-    scale = 1.0 if outcome != "disagreed" else (0.6 + 0.4 * strength)
+    scale = 1.0 if outcome != "disagreed" else strength
     return _feat("enrollment", outcome, detail, scale)
 
 
@@ -1024,6 +1024,12 @@ def _sponsor_core(sponsor: str) -> str:
     return " ".join(words) or sponsor
 
 
+def _query_condition(p: _Profile) -> str | None:
+    """The fullest spelling of the claim's condition ("Spinal muscular atrophy" over "SMA"):
+    an abbreviation may not be indexed the way the record spells the condition."""
+    return max(p.conditions, key=lambda c: (len(facts.tokens(c)), len(c))) if p.conditions else None
+
+
 def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> dict[str, list[str]]:
     """Candidate queries per claim; returns claim_id -> query descriptions."""
     limit = SCORING.search_limit
@@ -1069,7 +1075,7 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
         book.learn(s, all_names)
     # 3. sponsors and sites, narrowed by condition when one is known
     for p in profiles:
-        cond = p.conditions[0] if p.conditions else None
+        cond = _query_condition(p)
         for sp in p.sponsors[:2]:
             # narrowed by condition first; the condition may be spelled differently in the
             # record (an abbreviation), so an empty answer is retried without it
@@ -1091,7 +1097,7 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
         )
         if not anchored and p.conditions and details >= 1:
             generic = next((n for n in p.names if not facts.is_specific(n)), None)
-            run(p, Query(cond=p.conditions[0], intr=generic, limit=100))
+            run(p, Query(cond=_query_condition(p), intr=generic, limit=100))
     return made
 
 
@@ -1267,7 +1273,6 @@ def match_document(
             (m for (c, nct), m in scores.items() if c == cid and nct not in linked_ids),
             key=lambda m: -m.score,
         )[: SCORING.max_candidates]
-        rejected = [m for m in rejected if m.score > logistic(SCORING.prior)]
         keep |= linked_ids | {m.nct_id for m in rejected}
         out_claims.append(
             ClaimMatches(
