@@ -1024,6 +1024,27 @@ def _sponsor_core(sponsor: str) -> str:
     return " ".join(words) or sponsor
 
 
+def _distinctive_word(org: str) -> str | None:
+    """The longest word of an organization's name that is neither a legal form nor an
+    institution word nor generic vocabulary ("Brainstorm" in "BrainStorm Cell Therapeutics")."""
+    words = [
+        w
+        for w in facts.org_core(org)
+        if w not in facts.GENERIC_WORDS and w not in _COMPANY_WORDS and len(w) >= 5
+    ]
+    return max(words, key=len) if words else None
+
+
+#: words many company names share; never the one word a sponsor is searched by
+_COMPANY_WORDS = facts._words(
+    """
+    therapeutics pharmaceuticals pharmaceutical pharma biotech biotechnology biosciences
+    bioscience biologics biopharma sciences technologies technology laboratories labs
+    international global medical health healthcare research regenerative
+    """
+)
+
+
 def _query_condition(p: _Profile) -> str | None:
     """The fullest spelling of the claim's condition ("Spinal muscular atrophy" over "SMA"):
     an abbreviation may not be indexed the way the record spells the condition."""
@@ -1079,8 +1100,14 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
         for sp in p.sponsors[:2]:
             # narrowed by condition first; the condition may be spelled differently in the
             # record (an abbreviation), so an empty answer is retried without it
-            if not run(p, Query(spons=_sponsor_core(sp), cond=cond, limit=limit)) and cond:
-                run(p, Query(spons=_sponsor_core(sp), limit=limit))
+            found = run(p, Query(spons=_sponsor_core(sp), cond=cond, limit=limit))
+            if not found and cond:
+                found = run(p, Query(spons=_sponsor_core(sp), limit=limit))
+            # a name run into its neighbour ("NurOwn BrainStorm Cell Therapeutics") still has
+            # one distinctive word the registry knows
+            key = _distinctive_word(sp)
+            if not found and key and facts.fold(key) != facts.fold(_sponsor_core(sp)):
+                run(p, Query(spons=key, cond=cond, limit=limit))
         for site in p.claim.sites[:2]:
             core = _site_core(site)
             if core and not run(p, Query(term=core, cond=cond, limit=limit)) and cond:
