@@ -92,7 +92,7 @@ def test_claim_sits_beside_its_record_with_verdicts_and_as_of_version():
     classes = [a.get("class", "") for t, a in page.tags if t == "span"]
     assert "verdict v-partly" in classes and "verdict v-differs" in classes
     assert "verdict v-ok" in classes and "verdict v-missing" in classes
-    assert "as of retrieval 2026-11-22T03:15:00Z (version not stated)" in text
+    assert "as of 2026-11-22 (record version not stated)" in text
     assert "Phase differs from the claim" in text  # the flag, in words
     assert "no posted results" in text  # the figure's verdict
     assert "26 patients: patients treated" in text

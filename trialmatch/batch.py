@@ -341,6 +341,7 @@ class _Run:
         self.link_fp = linking_fingerprint(registry.description, options.links_path)
         self.job = job_key(options.paths, options.out_dir)
         self.resumed = False
+        self.notes: list[str] = []
         self.run: RunRow
         self.run_dir: Path
         self.previous: RunRow | None = None
@@ -363,7 +364,12 @@ class _Run:
                 self.run, self.run_dir, self.resumed = unfinished, folder, True
             else:
                 self.state.abandon_run(unfinished.run_id)
-                log.warning("abandoned unfinished run %s", unfinished.run_id)
+                why = (
+                    "its folder is gone"
+                    if not folder.is_dir()
+                    else "the code, registry source or reviewer links changed since"
+                )
+                self.notes.append(f"abandoned the unfinished run {unfinished.run_id}: {why}")
         if not self.resumed:
             now = utc_now()
             self.run_dir = make_run_dir(out, now)
@@ -498,6 +504,8 @@ class _Run:
         return checked, matches, reused
 
     def error_doc(self, path: str, sha: str | None, reason: str) -> dict[str, Any]:
+        if reason.startswith(f"{path}: "):  # DocumentError messages name the file already
+            reason = reason[len(path) + 2 :]
         return {
             "doc": path, "sha256": sha, "error": reason, "claims": [], "figures": [],
             "run_date": self.run.run_date, "registry": self.registry.description,
@@ -529,6 +537,10 @@ class _Run:
         except RegistryError as exc:
             checked = self.error_doc(path, file_sha256(path, self.options.max_bytes),
                                      f"registry lookup failed: {exc}")  # fmt: skip
+        except Exception as exc:  # a bug on one document must not stop the nightly run
+            log.exception("%s: internal error", path)
+            checked = self.error_doc(path, file_sha256(path, self.options.max_bytes),
+                                     f"internal error ({type(exc).__name__}): {exc}; see run.log")  # fmt: skip
         if checked.get("error"):
             log.warning("%s: %s", path, checked["error"])
         _hook("before_commit", path)
@@ -718,6 +730,8 @@ def _execute(options: BatchOptions, state: StateDB, registry: Registry) -> Batch
             "resuming" if run.resumed else "starting", run.run.run_id, __version__,
             ", ".join(options.paths), registry.description, state.path,
         )  # fmt: skip
+        for note in run.notes:
+            log.warning("%s", note)
         if run.previous:
             log.info("changes are measured against run %s", run.previous.run_id)
         if not run.is_snapshot and hasattr(registry, "data_timestamp"):

@@ -98,7 +98,7 @@ def show(value: Any, *, missing: str = "—") -> str:
             return f"{text} ({span})" if text else span
         if "label" in value and "n" in value:
             return f"{value.get('label')}: {show(value.get('n'))}"
-        return "; ".join(f"{k}: {show(v)}" for k, v in value.items())
+        return "; ".join(f"{str(k).replace('_', ' ')}: {show(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -135,6 +135,7 @@ def _claim_view(claim: Mapping[str, Any], studies: Mapping[str, Mapping[str, Any
                     "css": VERDICT_CLASSES.get(verdict, "v-missing"),
                     "as_of": row.get("record_version"),
                     "retrieved_at": row.get("retrieved_at"),
+                    "retrieved_on": (row.get("retrieved_at") or "")[:10] or None,
                     "source_path": row.get("source_path"),
                 }
             )

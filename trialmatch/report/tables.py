@@ -5,16 +5,14 @@ Input is a :class:`RunReport`: the JSON forms of the run's checked documents (th
 objects) and the changes since the previous run. The HTML report reads the same object, so the
 CSV files and the page always say the same thing.
 
-CSV safety: a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return
-is neutralized against spreadsheet formula injection (OWASP "CSV injection"): a single quote is
-put in front of it. Numbers stay numbers: numeric cells are never touched, and a text cell that
-is just a plain number (``-12``, ``+3.5``) is left as it is.
+CSV safety: every cell goes through :mod:`trialmatch.report.safety` (the rule shared with
+``--format csv``): a text cell that begins with ``=``, ``+``, ``-``, ``@``, a tab or a carriage
+return gets a leading ``'``; numbers stay numbers.
 """
 
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +20,10 @@ from typing import Any
 import pandas as pd
 
 from trialmatch.registry.study import STUDY_URL
+from trialmatch.report.safety import neutralize_csv_cell, neutralize_frame
+
+#: the CSV-injection rule shared with ``--format csv`` (report/safety.py)
+neutralize = neutralize_csv_cell
 
 FINDINGS_COLUMNS = (
     "doc", "claim_id", "quote", "nct_id", "score", "field", "claimed", "registered", "verdict",
@@ -40,38 +42,7 @@ DISCREPANCY_VERDICTS = ("differs", "partly consistent")
 LIST_SEPARATOR = ";"
 
 
-# ------------------------------------------------------------------------------ CSV safety
-try:  # the CLI formats' neutralizer, when that module has landed (one rule for every CSV)
-    from trialmatch.report.safety import neutralize_cell as _shared_neutralize  # type: ignore
-except ImportError:  # pragma: no cover - depends on the other helper's work
-    _shared_neutralize = None
-
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-_PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-def neutralize(value: Any) -> Any:
-    """A CSV cell value that a spreadsheet will not run as a formula.
-
-    Text starting with ``= + - @``, a tab or a carriage return gets a leading ``'``; numbers
-    (and text that is just a plain number) and empty cells are returned unchanged.
-    """
-    if _shared_neutralize is not None:
-        return _shared_neutralize(value)
-    if not isinstance(value, str) or not value:
-        return value
-    if value.startswith(_FORMULA_START) and not _PLAIN_NUMBER.fullmatch(value):
-        return "'" + value
-    return value
-
-
-def neutralize_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell neutralized; numeric columns untouched."""
-    out = frame.copy()
-    for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column].dtype):
-            out[column] = out[column].map(neutralize).astype(object)
-    return out
+# ------------------------------------------------------------------------------ CSV
 
 
 def to_csv_text(frame: pd.DataFrame) -> str:
