@@ -216,6 +216,18 @@ def test_html_meta_iso_8859_1_means_windows_1252(tmp_path):
     assert doc.text == "Les résultats – « début 2016 »"
 
 
+def test_xhtml_xml_declaration_is_honoured(tmp_path):
+    path = tmp_path / "page.html"
+    path.write_bytes(
+        '<?xml version="1.0" encoding="windows-1251"?>\n<html><body><p>Фаза II</p></body></html>'.encode(
+            "cp1251"
+        )
+    )
+    doc = read_document(path)
+    assert doc.encoding == "cp1251"
+    assert doc.text == "Фаза II"
+
+
 def test_html_fragments():
     assert html_to_text("<p hidden>gone<p>shown</p>") == "shown"
     assert html_to_text("<div aria-hidden='true'>x</div>after") == "after"

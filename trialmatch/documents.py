@@ -247,6 +247,9 @@ _MAX_CONTROL_RATIO = 0.01
 _META_CHARSET_RE = re.compile(
     rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9._:-]+)""", re.IGNORECASE
 )
+_XML_ENCODING_RE = re.compile(
+    rb"""\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9._:-]+)""", re.IGNORECASE
+)
 # WHATWG: these labels mean windows-1252 in HTML
 _HTML_LABELS = {
     "iso-8859-1": "cp1252",
@@ -302,16 +305,15 @@ def decode_bytes(path: str, data: bytes, *, html: bool = False) -> tuple[str, st
     for magic, _kind in _MAGIC:
         if data.startswith(magic):
             raise DocumentError(path, f"binary file ({_binary_kind(data)})")
-    enc = _guess_encoding(data)
-    if enc is None:
-        raise DocumentError(
-            path, "binary or undecodable file (not UTF-8, and no trustworthy encoding found)"
-        )
-    try:
-        text = data.decode(enc)
-    except (UnicodeDecodeError, LookupError):
-        raise DocumentError(path, f"undecodable (best guess {enc} fails)") from None
-    return _check_text(path, text), _codec_name(enc)
+    for enc in _guess_encodings(data):
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            continue
+        return _check_text(path, text), _codec_name(enc)
+    raise DocumentError(
+        path, "binary or undecodable file (not UTF-8, and no trustworthy encoding found)"
+    )
 
 
 # Legacy encodings still met on the web, most used first (W3Techs' ranking, roughly). Limiting
@@ -329,29 +331,35 @@ WEB_ENCODINGS = (
 _RANK = {e: i for i, e in enumerate(WEB_ENCODINGS)}
 
 
-def _guess_encoding(data: bytes) -> str | None:
-    """charset-normalizer's candidates among :data:`WEB_ENCODINGS`, re-ranked; None if none.
+_SAMPLE_BYTES = 256 * 1024
 
-    charset-normalizer drops candidates whose decoded text is too messy (chaos > 0.2); what
-    remains is trustworthy. Its first choice is the least messy, but on texts of a few hundred
-    bytes a handful of symbols (``®``, ``«``) decide that, and Latin-1 French comes out as
-    ISO-8859-2 ("à" read as "ŕ"). So among the candidates nearly as clean as the best (chaos
-    within 0.05), the one whose non-ASCII characters are most often the frequent letters of
-    the language it reads as wins; then the less messy; then the more used encoding.
+
+def _guess_encodings(data: bytes) -> list[str]:
+    """Candidate encodings among :data:`WEB_ENCODINGS`, best first; empty if nothing fits.
+
+    charset-normalizer proposes the candidates: it drops those whose decoded text is too messy
+    (chaos > 0.2), so what remains reads as text. Its own order (least messy first) is not
+    stable: on a few hundred bytes a handful of symbols (``®``, ``«``) decide it, and on larger
+    files where its chunks happen to fall; Latin-1 French then comes out as ISO-8859-2 ("à"
+    read as "ŕ"). So the candidates are re-ranked by how many of their non-ASCII characters are
+    frequent letters of the languages charset-normalizer recognises in them, then by chaos,
+    then by how common the encoding is on the web. The first 256 KB are judged; the caller
+    decodes the whole file strictly and moves to the next candidate if that fails.
     """
     from charset_normalizer import from_bytes
     from charset_normalizer.constant import FREQUENCIES
 
-    results = list(from_bytes(data, cp_isolation=list(WEB_ENCODINGS)))
-    if not results:
-        return None
-    least = min(r.chaos for r in results)
+    sample = data[:_SAMPLE_BYTES]
+    if len(data) > len(sample):  # don't judge a multi-byte character cut in half
+        sample = sample[: max(len(sample) - 4, 1)]
+    results = list(from_bytes(sample, cp_isolation=list(WEB_ENCODINGS)))
+    if not results and len(data) > len(sample):
+        results = list(from_bytes(data, cp_isolation=list(WEB_ENCODINGS)))
 
     def letters_score(r) -> float:  # type: ignore[no-untyped-def]
-        text = str(r)
         counts: dict[str, int] = {}
-        for ch in text:
-            if ch > "\x7f":
+        for ch in sample.decode(r.encoding, errors="ignore"):
+            if ch > "\\x7f":
                 counts[ch] = counts.get(ch, 0) + 1
         total = sum(counts.values())
         if not total:
@@ -363,11 +371,11 @@ def _guess_encoding(data: bytes) -> str | None:
                 frequent.add(ch.upper())
         return sum(n for ch, n in counts.items() if ch in frequent) / total
 
-    near = [r for r in results if r.chaos <= least + 0.05]
-    return min(
-        near,
-        key=lambda r: (-round(letters_score(r), 2), r.chaos, _RANK.get(r.encoding, len(_RANK))),
-    ).encoding
+    ranked = sorted(
+        results,
+        key=lambda r: (-round(letters_score(r), 2), round(r.chaos, 2), _RANK.get(r.encoding, 99)),
+    )
+    return [r.encoding for r in ranked]
 
 
 def _check_text(path: str, text: str) -> str:
@@ -399,8 +407,10 @@ def _binary_kind(data: bytes) -> str:
 
 
 def _html_declared_encoding(data: bytes) -> str | None:
-    """The encoding an HTML ``<meta>`` declares in the first 4 KB, as a Python codec name."""
-    m = _META_CHARSET_RE.search(data[:4096])
+    """The encoding an HTML ``<meta>`` (or an XHTML ``<?xml encoding>``) declares in the first
+    4 KB, as a Python codec name."""
+    head = data[:4096]
+    m = _META_CHARSET_RE.search(head) or _XML_ENCODING_RE.match(head)
     if not m:
         return None
     label = m.group(1).decode("ascii", "replace").strip().lower()
