@@ -1,0 +1,180 @@
+"""Dates and periods as marketing text writes them, normalized to ISO with a precision.
+
+Handled: "21 August 2015", "August 21, 2015", "2015-08-21", "August 2015", "Aug. 2015",
+"JAN/2012", "01/2012", "early/mid/late 2016", "first half of 2016", "H1 2016", "1H16",
+"Q3 2024", "third quarter of 2024", "spring/summer/fall/autumn/winter 2014", "end of 2016",
+"beginning of 2016", "year-end 2024", bare years ("in 2012"), and periods joined by a dash,
+"to", "through", "until" or "between ... and ..." ("JAN/2012 – DEC/2016", "2012-2016").
+"Early 2016" is 2016-01 .. 2016-06; "mid 2016" 2016-04 .. 2016-09; "late 2016" 2016-07 .. 2016-12.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+_MONTHS = {
+    "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,
+    "april": 4, "may": 5, "jun": 6, "june": 6, "jul": 7, "july": 7, "aug": 8, "august": 8,
+    "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
+    "dec": 12, "december": 12,
+}  # fmt: skip
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
+_QUAL = {
+    "early": (1, 6), "beginning of": (1, 3), "start of": (1, 3), "the beginning of": (1, 3),
+    "the start of": (1, 3), "mid": (4, 9), "mid-": (4, 9), "middle of": (4, 9),
+    "the middle of": (4, 9), "late": (7, 12), "end of": (10, 12), "the end of": (10, 12),
+    "year-end": (10, 12), "year end": (10, 12), "first half of": (1, 6), "second half of": (7, 12),
+    "the first half of": (1, 6), "the second half of": (7, 12), "spring": (3, 5),
+    "summer": (6, 8), "fall": (9, 11), "autumn": (9, 11), "winter": (1, 2),
+    "first quarter of": (1, 3), "second quarter of": (4, 6), "third quarter of": (7, 9),
+    "fourth quarter of": (10, 12), "the first quarter of": (1, 3),
+    "the second quarter of": (4, 6), "the third quarter of": (7, 9),
+    "the fourth quarter of": (10, 12),
+}  # fmt: skip
+_QUAL_RE = "|".join(sorted((re.escape(q) for q in _QUAL), key=len, reverse=True))
+
+_SINGLE = (
+    rf"(?P<{{p}}iso>{_YEAR}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?![\d\-])"
+    rf"|(?P<{{p}}dmy>(?:[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR})"
+    rf"|(?P<{{p}}mdy>{_MONTH}\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+{_YEAR})"
+    rf"|(?P<{{p}}my>{_MONTH}\.?(?:\s*[/\-.,]\s*|\s+(?:of\s+)?){_YEAR})"
+    rf"|(?P<{{p}}numy>(?:0?[1-9]|1[0-2])/{_YEAR})"
+    rf"|(?P<{{p}}quarter>(?:Q[1-4]|[1-4]Q)\s*[/\-]?\s*(?:{_YEAR}|'?\d\d\b))"
+    rf"|(?P<{{p}}half>(?:H[12]|[12]H)\s*[/\-]?\s*(?:{_YEAR}|'?\d\d\b))"
+    rf"|(?P<{{p}}qual>(?:{_QUAL_RE})[\s\-]*(?:of\s+)?{_YEAR})"
+    rf"|(?P<{{p}}year>{_YEAR})(?![\d/.,]\d)(?!-(?!(?:19|20)\d\d\b)\d)"
+)
+_SEP = r"\s*(?:[-–—]|to|through|until|till|thru)\s*"
+_DATE = re.compile(
+    rf"(?<![\w\-/+.])(?:(?P<between>between|from)\s+)?(?:{_SINGLE.format(p='a')})"
+    rf"(?:(?:{_SEP}|\s+and\s+)(?:{_SINGLE.format(p='b')}))?(?![\w])",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class DateMatch:
+    text: str
+    start: str
+    end: str
+    precision: str
+    span: Span
+    is_range: bool
+    bare_year: bool
+    """A lone year ("in 2012"): weak evidence, used only beside trial words."""
+
+
+def _two_digit_year(s: str) -> int:
+    s = s.strip("'")
+    y = int(s)
+    return y if y > 100 else 2000 + y
+
+
+def _month_end(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def _parse_single(m: re.Match[str], p: str) -> tuple[str, str, str] | None:
+    """(start, end, precision) of the single date in group prefix ``p``."""
+    g = m.groupdict()
+    if g.get(p + "iso"):
+        v = g[p + "iso"]
+        return v, v, "day" if len(v) == 10 else "month"
+    if g.get(p + "dmy"):
+        v = g[p + "dmy"]
+        d = re.match(rf"(\d+)\D+?({_MONTH})\.?,?\s+(\d{{4}})", v, re.IGNORECASE)
+        if not d:
+            return None
+        day, mon, year = int(d.group(1)), _MONTHS[d.group(2).lower()[:3]], int(d.group(3))
+        if not 1 <= day <= _month_end(year, mon):
+            return None
+        iso = f"{year:04d}-{mon:02d}-{day:02d}"
+        return iso, iso, "day"
+    if g.get(p + "mdy"):
+        v = g[p + "mdy"]
+        d = re.match(rf"({_MONTH})\.?\s+(\d+)\D*?(\d{{4}})", v, re.IGNORECASE)
+        if not d:
+            return None
+        mon, day, year = _MONTHS[d.group(1).lower()[:3]], int(d.group(2)), int(d.group(3))
+        if not 1 <= day <= _month_end(year, mon):
+            return None
+        iso = f"{year:04d}-{mon:02d}-{day:02d}"
+        return iso, iso, "day"
+    if g.get(p + "my"):
+        v = g[p + "my"]
+        d = re.match(rf"({_MONTH})\W*(?:of\s+)?(\d{{4}})", v, re.IGNORECASE)
+        if not d:
+            return None
+        mon, year = _MONTHS[d.group(1).lower()[:3]], int(d.group(2))
+        iso = f"{year:04d}-{mon:02d}"
+        return iso, iso, "month"
+    if g.get(p + "numy"):
+        mon_s, year_s = g[p + "numy"].split("/")
+        iso = f"{int(year_s):04d}-{int(mon_s):02d}"
+        return iso, iso, "month"
+    if g.get(p + "quarter"):
+        v = g[p + "quarter"]
+        d = re.match(r"(?:Q([1-4])|([1-4])Q)\s*[/\-]?\s*('?\d+)", v, re.IGNORECASE)
+        if not d:
+            return None
+        q = int(d.group(1) or d.group(2))
+        year = _two_digit_year(d.group(3))
+        return f"{year:04d}-{3 * q - 2:02d}", f"{year:04d}-{3 * q:02d}", "month"
+    if g.get(p + "half"):
+        v = g[p + "half"]
+        d = re.match(r"(?:H([12])|([12])H)\s*[/\-]?\s*('?\d+)", v, re.IGNORECASE)
+        if not d:
+            return None
+        h = int(d.group(1) or d.group(2))
+        year = _two_digit_year(d.group(3))
+        return f"{year:04d}-{6 * h - 5:02d}", f"{year:04d}-{6 * h:02d}", "month"
+    if g.get(p + "qual"):
+        v = g[p + "qual"]
+        d = re.match(rf"({_QUAL_RE})[\s\-]*(?:of\s+)?(\d{{4}})", v, re.IGNORECASE)
+        if not d:
+            return None
+        a, b = _QUAL[d.group(1).lower()]
+        year = int(d.group(2))
+        return f"{year:04d}-{a:02d}", f"{year:04d}-{b:02d}", "month"
+    if g.get(p + "year"):
+        y = g[p + "year"]
+        return y, y, "year"
+    return None
+
+
+def find_dates(text: str) -> list[DateMatch]:
+    out: list[DateMatch] = []
+    for m in _DATE.finditer(text):
+        a = _parse_single(m, "a")
+        if a is None:
+            continue
+        b = _parse_single(m, "b") if any(m.group(k) for k in _B_KEYS) else None
+        bare = bool(m.group("ayear")) and b is None
+        if b is not None:
+            start, end = a[0], b[1]
+            precision = a[2] if a[2] == b[2] else "month" if "year" not in (a[2], b[2]) else "year"
+            if start > end:
+                continue
+            # "2012-16"-style shorthand is not matched; 1H/2H already expanded
+            span = (_first_group_start(m), m.end())
+            out.append(DateMatch(text[span[0] : span[1]], start, end, precision, span, True, False))
+        else:
+            span = (_first_group_start(m), m.end())
+            out.append(DateMatch(text[span[0] : span[1]], a[0], a[1], a[2], span, False, bare))
+    return out
+
+
+_B_KEYS = ("biso", "bdmy", "bmdy", "bmy", "bnumy", "bquarter", "bhalf", "bqual", "byear")
+_A_KEYS = ("aiso", "admy", "amdy", "amy", "anumy", "aquarter", "ahalf", "aqual", "ayear")
+
+
+def _first_group_start(m: re.Match[str]) -> int:
+    for k in _A_KEYS:
+        if m.group(k):
+            return m.start(k)
+    return m.start()

@@ -1,0 +1,121 @@
+"""Enrollment, arms and follow-up inside a trial mention.
+
+"will involve 48 patients, 36 of which will receive NurOwn treatment and the remaining 12
+patients – placebo" -> enrollment 48, arms NurOwn 36 / placebo 12. A count of people is the
+enrollment only when an enrolment verb governs it ("enrolled 189 participants", "involved 24
+patients", "three children ... underwent", "a trial of 60 patients"); outcome counts ("10
+patients improved") are figures, not enrollment.
+"""
+
+from __future__ import annotations
+
+import re
+
+from trialmatch.claims.model import Arm, FollowUp
+from trialmatch.claims.numbers import NUMBER, FigureMatch, parse_number
+
+_ENROL_BEFORE = re.compile(
+    r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
+    r"randomi[sz](?:e|es|ed|ing)|treat(?:s|ed|ing)?|dos(?:e|ed|ing)|comprise[sd]?|compris(?:ing)|"
+    r"expand(?:ed)?\s+to|target(?:s|ing)?|(?:will|to)\s+have|of|in|with|among|on)\s+"
+    r"(?:a\s+total\s+of\s+|approximately\s+|about\s+|around\s+|up\s+to\s+|more\s+than\s+|over\s+|"
+    r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+)?)$",
+    re.IGNORECASE,
+)
+_ENROL_AFTER = re.compile(
+    r"^[^.;:]{0,70}?\b(?:were|was|will\s+be|are|have\s+been|had\s+been|has\s+been|being)?\s*"
+    r"(?:enrol|recruit|randomi[sz]|treated|dosed|underw|participat|took\s+part|take\s+part|"
+    r"receiv|been\s+included|included|signed)",
+    re.IGNORECASE,
+)
+_OUTCOME_AFTER = re.compile(
+    r"^\s*(?:\w+\s+){0,2}?(?:showed|show|shows|demonstrated|experienced|improved|responded|"
+    r"achieved|reported|had|died|developed|saw|noted|exhibited|remained|became)\b",
+    re.IGNORECASE,
+)
+
+_LABEL = r"(?P<label>[^,.;:()]{1,60}?)"
+_LABEL_END = r"(?=\s*(?:[,.;:()]|\band\b|\bwhile\b|\bwhereas\b|\bwith\b|\bfor\b|$))"
+_ARM_PATTERNS = [
+    re.compile(
+        rf"(?P<n>{NUMBER})\s+(?:(?:of\s+(?:which|whom|them|those))|(?:patients|participants|subjects))?"
+        rf"\s*(?:will\s+|would\s+|were\s+|are\s+|to\s+)?(?:be\s+)?"
+        rf"(?:receiv(?:e|es|ed|ing)|given|get|treated\s+with|randomi[sz]ed\s+to|assigned\s+to|"
+        rf"allocated\s+to)\s+(?:the\s+|a\s+|an\s+)?{_LABEL}{_LABEL_END}",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"(?:the\s+)?(?:remaining|other)\s+(?P<n>{NUMBER})\s*(?:patients|participants|subjects)?"
+        rf"\s*(?:[-–—:]|will\s+receive|would\s+receive|received|receive|get|on|to)\s*"
+        rf"(?:the\s+|a\s+)?{_LABEL}{_LABEL_END}",
+        re.IGNORECASE,
+    ),
+    re.compile(rf"{_LABEL}\s*\(\s*[nN]\s*=\s*(?P<n>\d+)\s*\)"),
+]
+_LABEL_TRIM = re.compile(
+    r"(?:\s+(?:treatment|therapy|arm|group|cohort|injections?|infusions?|transplants?|"
+    r"administration|doses?|only))+$",
+    re.IGNORECASE,
+)
+_FOLLOW = re.compile(
+    rf"follow(?:ed)?[\s\-]*(?:up)?\s+(?:for\s+|over\s+)?(?:a\s+(?:period|total)\s+of\s+|up\s+to\s+|"
+    rf"at\s+least\s+)?(?P<n>{NUMBER})[\s\-]*(?P<u>days?|weeks?|months?|years?)"
+    rf"|(?P<n2>{NUMBER})[\s\-]*(?P<u2>days?|weeks?|months?|years?)\s+(?:of\s+)?follow[\s\-]*up"
+    rf"|follow[\s\-]*up\s+(?:period\s+)?(?:of|lasting|lasts|lasted|is|was|will\s+be)\s+"
+    rf"(?P<n3>{NUMBER})[\s\-]*(?P<u3>days?|weeks?|months?|years?)",
+    re.IGNORECASE,
+)
+
+
+def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int | None:
+    """The claimed total number of participants among the counts in ``[lo, hi)``."""
+    for f in counts:
+        if f.noun in ("of which", "n="):
+            if f.noun == "n=" and not re.search(r"\(\s*[nN]\s*=", text[f.span[0] - 2 : f.span[1]]):
+                return int(f.value)
+            continue
+        s, e = f.span
+        before = text[max(lo, s - 60) : s]
+        after = text[e : min(hi, e + 90)]
+        if _OUTCOME_AFTER.match(after):
+            continue
+        if _ENROL_BEFORE.search(before) or _ENROL_AFTER.match(after):
+            return int(f.value)
+    return None
+
+
+def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
+    arms: list[Arm] = []
+    seen: set[tuple[int, int]] = set()
+    for rx in _ARM_PATTERNS:
+        for m in rx.finditer(text, lo, hi):
+            n = parse_number(m.group("n"))
+            label = m.group("label").strip(" -–—\"'“”")
+            label = re.sub(r"^(?:the|a|an)\s+", "", label, flags=re.IGNORECASE)
+            label = _LABEL_TRIM.sub("", label).strip()
+            if not label or n is None or len(label.split()) > 6:
+                continue
+            if re.match(r"^(?:treatment|therapy|a|the|it|them)$", label, re.IGNORECASE):
+                continue
+            key = m.span("n")
+            if key in seen:
+                continue
+            seen.add(key)
+            arms.append((m.start(), Arm(label=label, n=int(n))))  # type: ignore[arg-type]
+    arms.sort(key=lambda t: t[0])  # type: ignore[arg-type,return-value]
+    return [a for _, a in arms]  # type: ignore[misc]
+
+
+def follow_up_of(text: str, lo: int, hi: int) -> FollowUp | None:
+    m = _FOLLOW.search(text, lo, hi)
+    if not m:
+        return None
+    n = m.group("n") or m.group("n2") or m.group("n3")
+    u = m.group("u") or m.group("u2") or m.group("u3")
+    value = parse_number(n)
+    if value is None:
+        return None
+    unit = u.lower()
+    if not unit.endswith("s"):
+        unit += "s"
+    return FollowUp(value=int(value) if value == int(value) else value, unit=unit)

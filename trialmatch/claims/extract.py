@@ -1,0 +1,715 @@
+"""Claim extraction: a document's text -> trial claims and marketing figures (issue #3).
+
+The pipeline for one text, linear in its length:
+
+1. segment into paragraphs and sentences (``text.segment``);
+2. run every detector once over the whole text (ids, phases, designs, dates, figures, names,
+   places, sites, sponsors, conditions), then index the hits by sentence;
+3. find trial mentions sentence by sentence, with what each says (``grouping``);
+4. group mentions into claims; fold in what the document says about its one product or sponsor
+   when a claim names none;
+5. tie each figure to the claim whose evidence shares its sentence or paragraph.
+
+Public API: :func:`extract`, :func:`extract_text`, :func:`extract_path`, :func:`extract_paths`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Iterable, Iterator
+
+from trialmatch.claims import grouping as G
+from trialmatch.claims.dates import find_dates
+from trialmatch.claims.designs import find_designs
+from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of
+from trialmatch.claims.ids import find_ids
+from trialmatch.claims.model import Claim, DateSpan, DocumentClaims, Figure
+from trialmatch.claims.names import (
+    abbreviation_map,
+    city_country,
+    find_conditions,
+    find_places,
+    find_products,
+    find_sites,
+    find_sponsors,
+    treatment_word_follows,
+)
+from trialmatch.claims.numbers import (
+    FigureMatch,
+    find_counts,
+    find_doses,
+    find_durations,
+    find_percentages,
+)
+from trialmatch.claims.phases import find_phases
+from trialmatch.claims.text import Segments, segment
+from trialmatch.documents import (
+    DEFAULT_MAX_BYTES,
+    Document,
+    DocumentError,
+    iter_document_paths,
+    read_document,
+)
+
+__all__ = ["extract", "extract_path", "extract_paths", "extract_text"]
+
+Span = tuple[int, int]
+
+
+# ------------------------------------------------------------------------ public API
+def extract(document: Document) -> DocumentClaims:
+    """Claims and figures of one read document."""
+    return _extract(document.text, doc=document.path, sha256=document.sha256)
+
+
+def extract_text(text: str, *, doc: str = "<text>", sha256: str | None = None) -> DocumentClaims:
+    """Claims and figures of a text (the sha256 of its UTF-8 bytes unless given)."""
+    if sha256 is None:
+        sha256 = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+    return _extract(text, doc=doc, sha256=sha256)
+
+
+def extract_path(
+    path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> DocumentClaims:
+    """Read and extract one file; an unreadable file gives a DocumentClaims with ``error``."""
+    doc = os.fspath(path)
+    try:
+        document = read_document(doc, max_bytes=max_bytes)
+    except DocumentError as exc:
+        return DocumentClaims(doc=doc, sha256=getattr(exc, "sha256", None), error=str(exc))
+    except OSError as exc:
+        return DocumentClaims(doc=doc, sha256=None, error=f"{doc}: {exc.strerror or exc}")
+    return extract(document)
+
+
+def extract_paths(
+    paths: Iterable[str | os.PathLike[str]], *, max_bytes: int = DEFAULT_MAX_BYTES
+) -> Iterator[DocumentClaims]:
+    """Extract every document under ``paths`` (files and directories, recursively, sorted).
+
+    A bad file yields a DocumentClaims with ``error`` and the batch goes on. A path that does
+    not exist yields an error entry too.
+    """
+    for given in paths:
+        given = os.fspath(given)
+        if not os.path.exists(given):
+            yield DocumentClaims(
+                doc=given, sha256=None, error=f"{given}: no such file or directory"
+            )
+            continue
+        for p in iter_document_paths([given]):
+            yield extract_path(p, max_bytes=max_bytes)
+
+
+# ------------------------------------------------------------------------ detection
+class _Index:
+    """Detector hits sorted by start, looked up by range."""
+
+    def __init__(self, items: list, key=lambda x: x.span) -> None:
+        self.items = sorted(items, key=lambda x: key(x)[0])
+        self.starts = [key(x)[0] for x in self.items]
+
+    def within(self, lo: int, hi: int) -> list:
+        i = bisect_left(self.starts, lo)
+        j = bisect_left(self.starts, hi)
+        return self.items[i:j]
+
+
+class _Hits:
+    def __init__(self, text: str) -> None:
+        self.ids = _Index(find_ids(text))
+        self.phases = _Index(find_phases(text))
+        self.designs = _Index(find_designs(text), key=lambda x: x[1])
+        self.dates = _Index(find_dates(text))
+        self.places = _Index(find_places(text))
+        self.sites = _Index(find_sites(text))
+        self.sponsors = _Index(find_sponsors(text))
+        self.products = _Index(find_products(text))
+        self.conditions = _Index(find_conditions(text))
+        self.nouns = _Index(list(G.TRIAL_NOUN.finditer(text)), key=lambda m: m.span())
+        percents = find_percentages(text)
+        counts = _dedupe(find_counts(text))
+        doses = find_doses(text)
+        self.counts = _Index(counts)
+        self.figures = sorted(percents + counts + doses, key=lambda f: f.span)
+        self.durations = _Index(find_durations(text))
+
+
+def _dedupe(figs: list[FigureMatch]) -> list[FigureMatch]:
+    figs = sorted(figs, key=lambda f: (f.span[0], -(f.span[1] - f.span[0])))
+    out: list[FigureMatch] = []
+    for f in figs:
+        if out and f.span[0] < out[-1].span[1]:
+            continue
+        out.append(f)
+    return out
+
+
+# ------------------------------------------------------------------------ mentions
+def _anchor_spans(text: str, seg: Segments, hits: _Hits, si: int) -> list[tuple[int, int, str]]:
+    """Trial anchors in sentence ``si``: (start, end, kind) with kind noun/phase/id."""
+    lo, hi = seg.sentences[si]
+    anchors: list[tuple[int, int, str]] = []
+    for m in hits.nouns.within(lo, hi):
+        anchors.append((m.start("noun"), m.end("noun"), "noun"))
+    for p in hits.phases.within(lo, hi):
+        if not p.generic:
+            anchors.append((p.span[0], p.span[1], "phase"))
+    for i in hits.ids.within(lo, hi):
+        anchors.append((i.span[0], i.span[1], "id"))
+    anchors.sort()
+    return anchors
+
+
+def _mention_for_sentence(
+    text: str, seg: Segments, hits: _Hits, si: int, ref_lines: list[Span]
+) -> G.Mention | None:
+    lo, hi = seg.sentences[si]
+    anchors = _anchor_spans(text, seg, hits, si)
+    if not anchors:
+        return None
+    if _in_ranges(lo, ref_lines):
+        return None
+    has_id = any(k == "id" for _, _, k in anchors)
+    has_phase = any(k == "phase" for _, _, k in anchors)
+    kinds: list[tuple[str, int, bool, bool]] = []
+    for s, e, k in anchors:
+        if k != "noun":
+            continue
+        word = text[s:e].lower()
+        if G._NOT_TRIAL_AFTER.match(text, e) or G._NOT_TRIAL_BEFORE.search(
+            text[max(lo, s - 25) : s]
+        ):
+            continue
+        if word.startswith("investigation") and not re.search(
+            r"clinical\s+$", text[max(lo, s - 12) : s], re.IGNORECASE
+        ):
+            continue
+        if not (has_id or has_phase) and G.animal_context(text, lo, hi, s, e):
+            continue
+        # "study" as a verb: "we study", "to study"
+        if word == "study" and re.search(
+            r"\b(?:to|we|they|i|you|will|can)\s+$", text[max(lo, s - 8) : s], re.IGNORECASE
+        ):
+            continue
+        kind, count, explicit, is_new = G.classify_noun(text, lo, s)
+        plural = (
+            word.endswith("s")
+            and word not in ("trials",)
+            or word in ("trials", "studies", "investigations")
+        )
+        plural = word in ("trials", "studies", "investigations")
+        if plural and kind in ("bare", "vague", "definite") and not (has_id or has_phase):
+            continue  # generic: "clinical studies have verified", "the results of the studies"
+        if kind == "vague" and not (has_id or has_phase):
+            continue
+        if kind == "counted" and not plural:
+            kind, count, explicit = "indefinite", 1, True
+        if kind == "vague":
+            kind = "bare"
+        kinds.append((kind, count, explicit, is_new))
+    if not kinds and not (has_id or has_phase):
+        return None
+    if not kinds:
+        if (
+            has_phase
+            and not has_id
+            and G.animal_context(text, lo, hi, anchors[0][0], anchors[0][1])
+        ):
+            return None
+        kinds.append(("bare", 1, False, False))
+    # the sentence's kind: an introduction (indefinite / counted) wins over a reference back
+    order = {"counted": 0, "indefinite": 1, "definite": 2, "bare": 3}
+    kind, count, explicit, is_new = min(kinds, key=lambda k: order[k[0]])
+    is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted")) or (
+        is_new and kind in ("indefinite", "counted")
+    )
+    m = G.Mention(
+        span=(lo, hi),
+        sentence=si,
+        paragraph=seg.para_of[si],
+        kind=kind,
+        is_new=is_new,
+        trial_count=count,
+        count_explicit=explicit or kind == "definite",
+    )
+    return m
+
+
+def _in_ranges(pos: int, ranges: list[Span]) -> bool:
+    for a, b in ranges:
+        if a <= pos < b:
+            return True
+    return False
+
+
+def _reference_lines(text: str) -> list[Span]:
+    """Lines that are bibliography entries."""
+    out: list[Span] = []
+    for m in G._REFERENCE.finditer(text):
+        a = text.rfind("\n", 0, m.start()) + 1
+        b = text.find("\n", m.end())
+        b = len(text) if b < 0 else b
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    return out
+
+
+def _add(lst: list, value) -> None:
+    if value and value not in lst:
+        lst.append(value)
+
+
+def _fill(
+    m: G.Mention,
+    text: str,
+    lo: int,
+    hi: int,
+    hits: _Hits,
+    ctx: _DocContext,
+    *,
+    core: bool,
+) -> None:
+    """Collect what ``text[lo:hi]`` says into mention ``m``.
+
+    ``core`` is False for continuation and antecedent sentences: they add facts but not phases.
+    """
+    for i in hits.ids.within(lo, hi):
+        if i.kind == "nct":
+            _add(m.nct_ids, i.value)
+        else:
+            _add(m.other_ids, i.value)
+    if core:
+        for p in hits.phases.within(lo, hi):
+            if not p.generic:
+                for ph in p.phases:
+                    _add(m.phases, ph)
+    for term, _span in hits.designs.within(lo, hi):
+        _add(m.design, term)
+    for d in hits.dates.within(lo, hi):
+        if d.bare_year and not G.bare_year_ok(text, d.span[0]):
+            continue
+        if d.span[1] > hi:
+            continue
+        role = G.date_role(text, lo, d.span[0], d.span[1], hi, d.is_range)
+        ds = DateSpan(d.text, d.start, d.end, role, d.precision, d.span)  # type: ignore[arg-type]
+        if all((x.start, x.end, x.role) != (ds.start, ds.end, ds.role) for x in m.dates):
+            m.dates.append(ds)
+    for p in hits.places.within(lo, hi):
+        before = text[max(0, p.span[0] - 25) : p.span[0]]
+        if re.search(r"(?:based|headquartered|incorporated)\s+in\s+(?:the\s+)?$", before):
+            continue
+        if p.kind == "country":
+            _add(m.countries, p.value)
+        else:
+            _add(m.countries, city_country(p.value))
+    for s in hits.sites.within(lo, hi):
+        if not ctx.is_sponsor_span(s.span):
+            _add(m.sites, s.value)
+    for s in hits.sponsors.within(lo, hi):
+        _add(m.sponsors, ctx.canonical_sponsor(s.value))
+    for p in hits.products.within(lo, hi):
+        if ctx.is_org_span(p.span):
+            continue
+        if p.kind == "trialname":
+            _add(m.trial_names, p.value)
+            _add(m.names, p.value)
+        elif (
+            p.strength >= 1
+            or p.value in ctx.strong_products
+            or treatment_word_follows(text, p.span[1])
+        ):
+            _add(m.names, p.value)
+    for c in hits.conditions.within(lo, hi):
+        _add(m.conditions, c.value)
+    counts = hits.counts.within(lo, hi)
+    if m.enrollment is None:
+        m.enrollment = enrollment_of(text, lo, hi, counts)
+    if not m.arms:
+        m.arms = arms_of(text, lo, hi)
+        for a in m.arms:
+            if a.label and a.label[0].isupper() and a.label.split()[0] not in ctx.common_arm_words:
+                _add(m.names, a.label.split()[0] if len(a.label.split()) > 1 else a.label)
+    if m.follow_up is None:
+        m.follow_up = follow_up_of(text, lo, hi)
+    if core:
+        for st in G.status_words(text, lo, hi):
+            _add(m.status, st)
+
+
+class _DocContext:
+    """What the whole document says: its products, sponsors and conditions."""
+
+    common_arm_words = frozenset(
+        ["Placebo", "Standard", "Control", "Sham", "Saline", "Best", "Usual"]
+    )
+
+    def __init__(self, text: str, hits: _Hits) -> None:
+        self.text = text
+        sponsors = hits.sponsors.items
+        self.org_spans = [s.span for s in sponsors] + [s.span for s in hits.sites.items]
+        self.sponsor_spans = [s.span for s in sponsors]
+        canon: dict[str, str] = {}
+        counts: Counter[str] = Counter()
+        for s in sponsors:
+            key = s.value.lower()
+            best = canon.get(key)
+            if best is None or (best.isupper() and not s.value.isupper()):
+                canon[key] = s.value
+            counts[key] += 1
+        # "BrainStorm" and "BrainStorm Cell Therapeutics" are one company: a short name points
+        # at the one longer name it begins
+        for key in list(canon):
+            longer = [k for k in canon if k != key and k.startswith(key + " ")]
+            if len(longer) == 1:
+                canon[key] = canon[longer[0]]
+                counts[longer[0]] += counts.pop(key)
+        self._canon = canon
+        self.sponsor_counts = counts
+        self.strong_products = {
+            p.value for p in hits.products.items if p.strength >= 2 and p.kind == "product"
+        }
+        prod_counts: Counter[str] = Counter(
+            p.value for p in hits.products.items if p.kind == "product" and p.strength >= 2
+        )
+        self.doc_products = [p for p, _ in prod_counts.most_common(2)]
+        self.abbr = abbreviation_map(text)
+        cond_counts: Counter[str] = Counter()
+        forms: dict[str, str] = {}
+        inv = {v.lower(): k for k, v in self.abbr.items()}
+        for c in hits.conditions.items:
+            key = inv.get(
+                c.value.lower(), c.value.upper() if c.value.isupper() else c.value.lower()
+            )
+            cond_counts[key] += 1
+            forms.setdefault(key, c.value)
+        self.cond_counts = cond_counts
+        self.cond_forms = forms
+
+    def canonical_sponsor(self, value: str) -> str:
+        return self._canon.get(value.lower(), value)
+
+    def is_org_span(self, span: Span) -> bool:
+        return any(a <= span[0] and span[1] <= b for a, b in self.org_spans)
+
+    def is_sponsor_span(self, span: Span) -> bool:
+        return any(a <= span[0] < b or span[0] <= a < span[1] for a, b in self.sponsor_spans)
+
+    def main_sponsor(self) -> str | None:
+        if not self.sponsor_counts:
+            return None
+        ranked = self.sponsor_counts.most_common()
+        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+            return self._canon[ranked[0][0]]
+        return None
+
+    def main_conditions(self) -> list[str]:
+        if not self.cond_counts:
+            return []
+        key, _n = self.cond_counts.most_common(1)[0]
+        out = [self.cond_forms[key]]
+        if key in self.abbr:
+            out.append(self.abbr[key])
+        return out
+
+
+def _expand_conditions(conds: list[str], abbr: dict[str, str]) -> list[str]:
+    out: list[str] = []
+    for c in conds:
+        if all(x.lower() != c.lower() for x in out):
+            out.append(c)
+        if c in abbr and all(x.lower() != abbr[c].lower() for x in out):
+            out.append(abbr[c])
+    # drop a condition contained in a longer one ("sclerosis" in "lateral sclerosis")
+    low = [c.lower() for c in out]
+    return [c for c in out if not any(c.lower() != o and c.lower() in o for o in low)]
+
+
+def _normalize_sponsors(values: list[str]) -> list[str]:
+    """Merge short and long forms of one company ("Bioinova" / "Bioinova Company")."""
+    out: list[str] = []
+    for v in sorted(values, key=len, reverse=True):
+        if any(v.lower() != o.lower() and o.lower().startswith(v.lower()) for o in out):
+            continue
+        if any(v.lower() == o.lower() for o in out):
+            continue
+        out.append(v)
+    return [v for v in values if v in out]
+
+
+# ------------------------------------------------------------------------ main
+def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
+    seg = segment(text)
+    hits = _Hits(text)
+    ctx = _DocContext(text, hits)
+    ref_lines = _reference_lines(text)
+
+    mentions: list[G.Mention] = []
+    cont_of: dict[int, G.Mention] = {}
+    n_sent = len(seg.sentences)
+    last: G.Mention | None = None
+    for si in range(n_sent):
+        lo, hi = seg.sentences[si]
+        m = _mention_for_sentence(text, seg, hits, si, ref_lines)
+        if m is not None:
+            _fill(m, text, lo, hi, hits, ctx, core=True)
+            # "this trial" / "this study" points back at the sentence before it
+            if m.kind == "definite" and si > 0 and seg.para_of[si - 1] == seg.para_of[si]:
+                noun_before = re.search(
+                    r"\b(?:this|these|that)\s+(?:\w+\s+){0,2}(?:trial|study)",
+                    text[lo:hi],
+                    re.IGNORECASE,
+                )
+                if (
+                    noun_before
+                    and (si - 1) not in cont_of
+                    and not _is_mention_sentence(mentions, si - 1)
+                ):
+                    plo, phi = seg.sentences[si - 1]
+                    before_m = G.Mention(
+                        span=(plo, phi), sentence=si - 1, paragraph=m.paragraph, kind="bare"
+                    )
+                    _fill(before_m, text, plo, phi, hits, ctx, core=False)
+                    for attr in ("sites", "countries", "sponsors", "names", "conditions"):
+                        for v in getattr(before_m, attr):
+                            _add(getattr(m, attr), v)
+                    if before_m.sites or before_m.countries:
+                        m.extra_spans.insert(0, (plo, phi))
+            mentions.append(m)
+            last = m
+            continue
+        # continuation: a sentence right after a mention, in its paragraph, about its participants
+        if (
+            last is not None
+            and seg.para_of[si] == last.paragraph
+            and (last.extra_spans[-1][1] if last.extra_spans else last.span[1])
+            >= _prev_end(seg, si)
+            and G.CONTINUATION.search(text, lo, hi)
+            and not _in_ranges(lo, ref_lines)
+        ):
+            _fill(last, text, lo, hi, hits, ctx, core=False)
+            last.extra_spans.append((lo, hi))
+            cont_of[si] = last
+            continue
+        last = None  # continuations are contiguous
+
+    clusters = G.group(mentions)
+    prefix = sha256[:12]
+    claims: list[Claim] = []
+    claim_sentences: list[tuple[str, set[int], set[int]]] = []
+    main_sponsor = ctx.main_sponsor()
+    for k, c in enumerate(clusters, start=1):
+        claim_id = f"{prefix}-c{k}"
+        spans: list[Span] = []
+        for m in c.mentions:
+            for sp in [m.span, *m.extra_spans]:
+                if sp not in spans:
+                    spans.append(sp)
+        spans.sort()
+        names = c.values("names")
+        if not names and ctx.doc_products:
+            names = list(ctx.doc_products)
+        sponsors = _normalize_sponsors(c.values("sponsors"))
+        if not sponsors and main_sponsor:
+            sponsors = [main_sponsor]
+        conditions = _expand_conditions(c.values("conditions"), ctx.abbr) or ctx.main_conditions()
+        dates: list[DateSpan] = []
+        for d in sorted(c.values("dates"), key=lambda d: d.span or (0, 0)):
+            if all((x.start, x.end, x.role) != (d.start, d.end, d.role) for x in dates):
+                dates.append(d)
+        arms = ()
+        for m in c.mentions:
+            if m.arms:
+                arms = tuple(m.arms)
+                break
+        follow = next((m.follow_up for m in c.mentions if m.follow_up), None)
+        first = spans[0]
+        claims.append(
+            Claim(
+                claim_id=claim_id,
+                quote=text[first[0] : first[1]],
+                spans=tuple(spans),
+                trial_count=c.trial_count,
+                nct_ids=tuple(c.values("nct_ids")),
+                other_ids=tuple(c.values("other_ids")),
+                names=tuple(names),
+                sponsors=tuple(sponsors),
+                conditions=tuple(conditions),
+                phases=tuple(sorted(c.values("phases"))),
+                design=tuple(c.values("design")),
+                enrollment=c.enrollment,
+                arms=arms,
+                dates=tuple(dates),
+                countries=tuple(c.values("countries")),
+                sites=tuple(c.values("sites")),
+                follow_up=follow,
+                status=tuple(c.values("status")),
+            )
+        )
+        sents = {seg.sentence_at(s) for s, _ in spans}
+        paras = {seg.para_of[i] for i in sents}
+        claim_sentences.append((claim_id, sents, paras))
+
+    figures = _figures(text, seg, hits, claims, claim_sentences, ref_lines)
+    return DocumentClaims(
+        doc=doc, sha256=sha256, error=None, claims=tuple(claims), figures=tuple(figures), text=text
+    )
+
+
+def _prev_end(seg: Segments, si: int) -> int:
+    return seg.sentences[si - 1][1] if si > 0 else 0
+
+
+def _is_mention_sentence(mentions: list[G.Mention], si: int) -> bool:
+    return any(m.sentence == si for m in mentions[-3:])
+
+
+# ------------------------------------------------------------------------ figures
+_POP_AFTER = re.compile(
+    r"\s*(?:of\s+(?:the\s+|all\s+|our\s+|these\s+|those\s+)?)(?P<pop>(?:[\w\-’']+\s+){0,4}?"
+    r"(?:patients|participants|subjects|cases|children|adults|people|individuals|men|women|"
+    r"infants|respondents|responders|volunteers)(?:\s+(?:with|suffering\s+from|diagnosed\s+with|"
+    r"treated\s+with|who)\s+[^,.;:()]{1,60})?)",
+    re.IGNORECASE,
+)
+_POP_REST = re.compile(
+    r"(?P<rest>\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)"
+    r"(?:\s+(?!(?:with|and|who|that|were|was|had|have|has|underw\w*|receiv\w*|using|in|at|from|by|for|"
+    r"to|is|are|will|showed|during)\b)[\w\-’']+){1,5})",
+    re.IGNORECASE,
+)
+_PERSON_NP = re.compile(
+    r"(?P<pop>(?:[A-Z][\w\-]*\s+)?(?:patients|participants|subjects|children|adults|infants)"
+    r"(?:\s+(?:with|suffering\s+from|diagnosed\s+with)\s+[^,.;:()]{1,50})?)",
+)
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]•]|,\s|\s[–—]\s|\.\s")
+_DURATION_FIGURE = re.compile(
+    r"\b(?:prolong\w*|extend\w*|surviv\w*|persist\w*|maintain\w*|improv\w*|"
+    r"benefit\w*|follow(?:ed)?[\s\-]*up|life\s+expectancy|remission|effect\w*)\b",
+    re.IGNORECASE,
+)
+
+
+def _clause(text: str, lo: int, hi: int, s: int, e: int) -> str:
+    a = s
+    while a > lo:
+        ch = text[a - 1]
+        if (
+            ch in ";:()[]•"
+            or (ch == "," and a - lo > 1 and s - a > 25)
+            or (ch == "." and text[a].isspace())
+        ):
+            break
+        a -= 1
+    b = e
+    while b < hi:
+        ch = text[b]
+        if (
+            ch in ";:()[]•"
+            or (ch == "," and b - e > 25)
+            or (ch == "." and (b + 1 >= hi or text[b + 1].isspace()))
+        ):
+            break
+        b += 1
+    out = " ".join(text[a:b].split())
+    if len(out) - (e - s) < 12 and (a > lo or b < hi):
+        # "(90 %)": the parenthesis alone says nothing; take the sentence around it
+        a = max(lo, s - 120)
+        b = min(hi, e + 80)
+        while a > lo and not text[a - 1].isspace():
+            a += 1
+        out = " ".join(text[a:b].split())
+    if len(out) > 200:
+        out = out[:197].rstrip() + "..."
+    return out
+
+
+def _population(text: str, lo: int, hi: int, f: FigureMatch) -> str | None:
+    s, e = f.span
+    if f.unit == "patients":
+        if f.noun in ("of which", "n="):
+            m = _PERSON_NP.search(text, lo, s)
+            return " ".join(m.group("pop").split()) if m else None
+        m = _POP_REST.match(text, e, hi)
+        phrase = text[s:e]
+        # drop the number itself: "24 patients" -> "patients"
+        words = phrase.split()
+        pop = " ".join(words[1:]) if len(words) > 1 else phrase
+        pop = (
+            re.sub(r"^(?:\w+\s+)?(?:of\s+)?", "", pop) if pop.lower().startswith(("of ",)) else pop
+        )
+        if m:
+            pop += " " + " ".join(m.group("rest").split())
+        return pop.strip() or None
+    if f.unit == "percent":
+        m = _POP_AFTER.match(text, e, hi)
+        if m:
+            return " ".join(m.group("pop").split())
+        m = _PERSON_NP.search(text, lo, hi)
+        return " ".join(m.group("pop").split()) if m else None
+    return None
+
+
+def _figures(
+    text: str,
+    seg: Segments,
+    hits: _Hits,
+    claims: list[Claim],
+    claim_sentences: list[tuple[str, set[int], set[int]]],
+    ref_lines: list[Span],
+) -> list[Figure]:
+    figs: list[FigureMatch] = list(hits.figures)
+    # durations are figures only where the text puts them forward as a benefit or follow-up
+    for d in hits.durations.items:
+        si = seg.sentence_at(d.span[0])
+        lo, hi = seg.sentences[si]
+        window = text[max(lo, d.span[0] - 45) : min(hi, d.span[1] + 20)]
+        if _DURATION_FIGURE.search(window) and not re.search(r"[-–]\s*old|\bage", window):
+            figs.append(d)
+    figs = _dedupe(sorted(figs, key=lambda f: f.span))
+    single_claim = claims[0].claim_id if len(claims) == 1 else None
+    out: list[Figure] = []
+    for f in figs:
+        if _in_ranges(f.span[0], ref_lines):
+            continue
+        si = seg.sentence_at(f.span[0])
+        lo, hi = seg.sentences[si]
+        para = seg.para_of[si]
+        # a heading introduces the paragraph under it ("Therapy for three patients: the outcomes")
+        paras = {para}
+        if seg.heading[si] and si + 1 < len(seg.sentences):
+            paras.add(seg.para_of[si + 1])
+        claim_id = None
+        for cid, sents, cparas in claim_sentences:
+            if si in sents:
+                claim_id = cid
+                break
+        if claim_id is None:
+            best = None
+            for cid, sents, cparas in claim_sentences:
+                if cparas & paras:
+                    dist = min(abs(si - x) for x in sents)
+                    if best is None or dist < best[0]:
+                        best = (dist, cid)
+            if best:
+                claim_id = best[1]
+        if claim_id is None and f.unit in ("ml", "cells") and single_claim:
+            claim_id = single_claim
+        out.append(
+            Figure(
+                value=f.value,
+                unit=f.unit,
+                measure=_clause(text, lo, hi, f.span[0], f.span[1]),
+                population=_population(text, lo, hi, f),
+                span=f.span,
+                claim_id=claim_id,
+            )
+        )
+    return out

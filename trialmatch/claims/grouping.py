@@ -1,0 +1,391 @@
+"""Trial mentions and their grouping into claims.
+
+A *mention* is a sentence (or a part of one) that speaks about a particular trial: it holds a
+trial noun ("trial", "study") used for a particular trial, a phase ("Phase II"), or a registry
+ID. Generic uses are not mentions: a bare plural ("clinical studies have verified...",
+"products for clinical trials"), a list of three or more phases ("phase I, II and III clinical
+trials"), a trial in animals ("preclinical safety study in rats"), a bibliography entry
+("...: A Phase I clinical trial. Experimental neurology, 223(1), 229-237.").
+
+Mentions are grouped in document order:
+
+* a mention that shares an identity with an earlier claim (the same registry ID, trial name or
+  phase, and nothing contradicting) joins it;
+* a definite mention ("the trial", "this study", "the study results") joins the most recent
+  claim it does not contradict;
+* an indefinite one ("a clinical trial", "two initial trials") starts a new claim;
+* a claim with no identity of its own (only a site, say) is finally folded into the nearest
+  claim it does not contradict, unless the text calls it new ("a new clinical trial");
+* a claim with nothing at all to check (no phase, ID, enrollment, date, design, site, country,
+  name, sponsor or status) is dropped: it is a figure of speech, not a trial.
+
+Contradictions: different registry IDs or trial names, disjoint phases, different enrollment,
+different trial counts, disjoint countries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from trialmatch.claims.model import Arm, DateSpan, FollowUp
+
+
+def _split(words: str) -> list[str]:
+    """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
+    return words.split()
+
+
+Span = tuple[int, int]
+
+_DEFINITE = frozenset(_split("the this that these those its their our his her said such"))
+_INDEFINITE = frozenset(_split("a an another"))
+_NEW_WORDS = frozenset(
+    _split(
+        "new another second next additional separate future further subsequent upcoming follow-on"
+    )
+)
+_COUNT_WORDS = {
+    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "both": 2, "twin": 2, "dual": 2, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
+}  # fmt: skip
+_VAGUE_PLURAL = frozenset(_split("several multiple many numerous various some other more previous"))
+_STOP_BACK = frozenset(
+    _split("""is are was were be been being has have had will would can could may might should shall
+    do does did in of for to that which who with by on at from and or as than into about after
+    before during under over through between among via using enter enters entering entered
+    showed shows show demonstrated conducted completed started launched began""")
+)
+_TOKEN = re.compile(r"[A-Za-z0-9][\w\-’']*|[,;:()]")
+
+TRIAL_NOUN = re.compile(
+    r"\b(?:(?P<clin>clinical|human)\s+)?(?P<noun>trials?|stud(?:y|ies)|investigations?)\b",
+    re.IGNORECASE,
+)
+_NOT_TRIAL_AFTER = re.compile(
+    r"\s+(?:and\s+error|of\s+(?:the\s+)?(?:mechanism|literature))", re.IGNORECASE
+)
+_NOT_TRIAL_BEFORE = re.compile(
+    r"(?:\b(?:free|on|to|further|more|case|pilot\s+and|future|under|literature|animal|"
+    r"observational\s+and)\s+)$",
+    re.IGNORECASE,
+)
+_ANIMAL = re.compile(
+    r"\b(?:rats?|mice|mouse|murine|rodents?|animals?|pre-?clinical|in[\s\-]vitro|porcine|"
+    r"canine|primates?|dogs?|pigs?|sheep|zebrafish|laboratory\s+models?|cell\s+cultures?)\b",
+    re.IGNORECASE,
+)
+_REFERENCE = re.compile(
+    r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\s*[.,:]|\b\d+\s*\(\d+\)\s*[,:]\s*\d+\s*[-–]\s*\d+|\bet\s+al\.|"
+    r"\bdoi:\s*10\.|\bPMID:?\s*\d|^\s*(?:[•\-*]\s*)?[A-Z][a-z]+,\s+[A-Z]\.,",
+    re.MULTILINE,
+)
+CONTINUATION = re.compile(
+    r"\b(?:participants?|subjects?|enrol(?:l)?(?:ed|ing|ment|s)?|randomi[sz]\w*|"
+    r"follow(?:ed)?[\s\-]+up|primary\s+(?:end\s?point|outcome)|secondary\s+(?:end\s?point|outcome)|"
+    r"dosed|placebo|cohorts?|arms?|inclusion\s+criteria|eligible)\b",
+    re.IGNORECASE,
+)
+
+_STATUS = [
+    (
+        "approved",
+        re.compile(r"\b(?:approv(?:ed|al)|cleared|authori[sz]ed|green[\s\-]light)", re.IGNORECASE),
+    ),
+    (
+        "entering",
+        re.compile(r"\b(?:enter(?:s|ing|ed)?|advanc(?:es|ing|ed)\s+(?:in)?to)\b", re.IGNORECASE),
+    ),
+    (
+        "recruiting",
+        re.compile(
+            r"\b(?:recruiting|(?:now|currently)\s+enrolling|enrolling|open\s+for\s+enrol)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "running",
+        re.compile(
+            r"\b(?:running|ongoing|on-going|underway|under\s+way|in\s+progress|currently\s+being\s+conducted)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("completed", re.compile(r"\b(?:completed|concluded|finished)\b", re.IGNORECASE)),
+    (
+        "launched",
+        re.compile(
+            r"\b(?:launch(?:ed|ing)?|initiat(?:ed|ing)|start(?:ed|ing)|beg(?:an|un)|commenc(?:ed|ing))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "planned",
+        re.compile(
+            r"\b(?:plan(?:s|ned)?\s+to|planned|will\s+(?:begin|start|initiate|commence)|expected\s+to\s+(?:begin|start))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("terminated", re.compile(r"\b(?:terminated|discontinued|halted|stopped)\b", re.IGNORECASE)),
+    ("suspended", re.compile(r"\b(?:suspended|on\s+hold|paused)\b", re.IGNORECASE)),
+]
+
+_ROLE_CUES = [
+    (
+        "results",
+        re.compile(
+            r"\b(?:results?|data|read[\s\-]?outs?|top[\s\-]?line|report(?:ed|s)?|available|announc\w*|publish\w*|outcomes?)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "start",
+        re.compile(
+            r"\b(?:start\w*|begin\w*|began|begun|initiat\w*|launch\w*|commenc\w*|first\s+patients?|since|enrol\w*\s+(?:began|started|opened))\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "completion",
+        re.compile(
+            r"\b(?:complet\w*|conclu\w*|finish\w*|end\s+of\s+(?:the\s+)?(?:study|trial)|last\s+patient)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    ("follow-up", re.compile(r"\bfollow(?:ed)?[\s\-]*up\b", re.IGNORECASE)),
+]
+_YEAR_CONTEXT = re.compile(
+    r"(?:\b(?:in|since|from|by|until|till|starting|started|begun|began|during|early|late|mid|of)\s+)$",
+    re.IGNORECASE,
+)
+
+
+@dataclass
+class Mention:
+    """One sentence (or part of one) about a particular trial, with what it says."""
+
+    span: Span
+    """The evidence span (sentence or sentence part)."""
+    sentence: int
+    paragraph: int
+    kind: str
+    """definite | indefinite | counted | bare."""
+    is_new: bool = False
+    trial_count: int = 1
+    count_explicit: bool = False
+    nct_ids: list[str] = field(default_factory=list)
+    other_ids: list[str] = field(default_factory=list)
+    phases: list[str] = field(default_factory=list)
+    trial_names: list[str] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+    sponsors: list[str] = field(default_factory=list)
+    conditions: list[str] = field(default_factory=list)
+    design: list[str] = field(default_factory=list)
+    enrollment: int | None = None
+    arms: list[Arm] = field(default_factory=list)
+    dates: list[DateSpan] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    sites: list[str] = field(default_factory=list)
+    follow_up: FollowUp | None = None
+    status: list[str] = field(default_factory=list)
+    extra_spans: list[Span] = field(default_factory=list)
+    """Continuation sentences that belong to this mention."""
+
+    @property
+    def has_identity(self) -> bool:
+        return bool(
+            self.nct_ids or self.other_ids or self.trial_names or self.phases
+            or self.enrollment is not None or self.trial_count > 1
+        )  # fmt: skip
+
+
+@dataclass
+class Cluster:
+    """Mentions of one trial (or one group of trials described together)."""
+
+    mentions: list[Mention] = field(default_factory=list)
+    is_new: bool = False
+    last_pos: int = 0
+
+    def values(self, attr: str) -> list:
+        out: list = []
+        for m in self.mentions:
+            for v in getattr(m, attr):
+                if v not in out:
+                    out.append(v)
+        return out
+
+    @property
+    def enrollment(self) -> int | None:
+        for m in self.mentions:
+            if m.enrollment is not None:
+                return m.enrollment
+        return None
+
+    @property
+    def trial_count(self) -> int:
+        return max((m.trial_count for m in self.mentions), default=1)
+
+    @property
+    def count_explicit(self) -> bool:
+        return any(m.count_explicit for m in self.mentions)
+
+    @property
+    def first_pos(self) -> int:
+        return min(m.span[0] for m in self.mentions)
+
+    @property
+    def has_identity(self) -> bool:
+        return any(m.has_identity for m in self.mentions)
+
+    def has_anything(self) -> bool:
+        return any(
+            m.has_identity or m.dates or m.design or m.sites or m.countries or m.names
+            or m.sponsors or m.status or m.follow_up or m.arms
+            for m in self.mentions
+        )  # fmt: skip
+
+
+def _disjoint(a: list, b: list) -> bool:
+    return bool(a) and bool(b) and not (set(a) & set(b))
+
+
+def conflicts(m: Mention, c: Cluster) -> bool:
+    """Does mention ``m`` contradict what cluster ``c`` already says?"""
+    if _disjoint(m.nct_ids, c.values("nct_ids")) or _disjoint(m.other_ids, c.values("other_ids")):
+        return True
+    if _disjoint(m.trial_names, c.values("trial_names")):
+        return True
+    if _disjoint(m.phases, c.values("phases")):
+        return True
+    ce = c.enrollment
+    if m.enrollment is not None and ce is not None and m.enrollment != ce:
+        return True
+    if (m.count_explicit or c.count_explicit) and (m.trial_count > 1 or c.trial_count > 1):
+        if m.trial_count != c.trial_count and (m.count_explicit and c.count_explicit):
+            return True
+        if m.trial_count > 1 and not c.count_explicit and c.has_identity:
+            return True
+        if c.trial_count > 1 and m.count_explicit and m.trial_count != c.trial_count:
+            return True
+    return bool(_disjoint(m.countries, c.values("countries")))
+
+
+def shares_identity(m: Mention, c: Cluster) -> bool:
+    if set(m.nct_ids) & set(c.values("nct_ids")) or set(m.other_ids) & set(c.values("other_ids")):
+        return True
+    if set(m.trial_names) & set(c.values("trial_names")):
+        return True
+    return bool(m.phases and set(m.phases) & set(c.values("phases")))
+
+
+def _conflicts_cluster(a: Cluster, b: Cluster) -> bool:
+    return any(conflicts(m, b) for m in a.mentions)
+
+
+def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
+    """Group mentions (in document order) into clusters, one per claimed trial."""
+    clusters: list[Cluster] = []
+    for m in mentions:
+        target: Cluster | None = None
+        recent = sorted(clusters, key=lambda c: c.last_pos, reverse=True)
+        if m.has_identity and not (m.kind == "indefinite" and m.is_new):
+            for c in recent:
+                if shares_identity(m, c) and not conflicts(m, c):
+                    target = c
+                    break
+        if target is None and m.kind in ("definite", "bare") and not m.is_new:
+            for c in recent:
+                if m.span[0] - c.last_pos > max_gap:
+                    break
+                if not conflicts(m, c):
+                    target = c
+                    break
+        if target is None:
+            target = Cluster(is_new=m.is_new)
+            clusters.append(target)
+        target.mentions.append(m)
+        target.last_pos = max(target.last_pos, m.span[1])
+    # fold clusters with no identity into the nearest one they do not contradict
+    thin = [c for c in clusters if not c.has_identity and not c.is_new]
+    for c in thin:
+        others = [o for o in clusters if o is not c and o.has_identity]
+        if not others:
+            continue
+        others.sort(key=lambda o: abs(o.first_pos - c.first_pos))
+        for o in others:
+            if not _conflicts_cluster(c, o) and not _conflicts_cluster(o, c):
+                o.mentions.extend(c.mentions)
+                clusters.remove(c)
+                break
+    clusters = [c for c in clusters if c.has_anything()]
+    for c in clusters:
+        c.mentions.sort(key=lambda m: m.span[0])
+    clusters.sort(key=lambda c: c.first_pos)
+    return clusters
+
+
+# ------------------------------------------------------------------------ noun phrases
+def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int, bool, bool]:
+    """(kind, trial_count, count_explicit, is_new) from the words before a trial noun."""
+    before = text[max(sent_start, noun_start - 90) : noun_start]
+    tokens = _TOKEN.findall(before)
+    is_new = False
+    for tok in reversed(tokens[-9:]):
+        low = tok.lower()
+        if low in _NEW_WORDS:
+            is_new = True
+        if low in _DEFINITE:
+            return "definite", 1, False, is_new
+        if low in _INDEFINITE:
+            if low == "another":
+                is_new = True
+            return "indefinite", 1, True, is_new
+        if low in _COUNT_WORDS:
+            return "counted", _COUNT_WORDS[low], True, is_new
+        if low in _VAGUE_PLURAL:
+            return "vague", 1, False, is_new
+        if low in _STOP_BACK or tok in ";:(":
+            break
+    return "bare", 1, False, is_new
+
+
+def is_reference_line(text: str, start: int, end: int) -> bool:
+    return bool(_REFERENCE.search(text, start, end))
+
+
+def animal_context(text: str, lo: int, hi: int, start: int, end: int) -> bool:
+    """Animal / preclinical words right around the trial noun (within its sentence)."""
+    a = max(lo, start - 45)
+    b = min(hi, end + 35)
+    return bool(_ANIMAL.search(text, a, b))
+
+
+def status_words(text: str, start: int, end: int) -> list[str]:
+    seg = text[start:end]
+    return [name for name, rx in _STATUS if rx.search(seg)]
+
+
+def date_role(text: str, lo: int, date_start: int, date_end: int, hi: int, is_range: bool) -> str:
+    """The role of a date from the nearest cue word in its clause."""
+    before = text[max(lo, date_start - 80) : date_start]
+    after = text[date_end : min(hi, date_end + 40)]
+    best: tuple[int, str] | None = None
+    for role, rx in _ROLE_CUES:
+        for m in rx.finditer(before):
+            d = len(before) - m.end()
+            if best is None or d < best[0]:
+                best = (d, role)
+        m2 = rx.search(after)
+        if m2:
+            d = m2.start() + 5  # cues after the date count a little less
+            if best is None or d < best[0]:
+                best = (d, role)
+    if is_range:
+        if best and best[1] == "follow-up" and best[0] < 30:
+            return "follow-up"
+        return "period"
+    return best[1] if best else "other"
+
+
+def bare_year_ok(text: str, start: int) -> bool:
+    return bool(_YEAR_CONTEXT.search(text[max(0, start - 20) : start]))

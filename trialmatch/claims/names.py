@@ -1,0 +1,482 @@
+"""Names from context: products, sponsors, sites, countries and conditions.
+
+No list of known products or companies is used. A product is found by how the text presents
+it: "called X", "our product X", "X (ABC-123)", "X®"/"X™", a development code ("ABC-123",
+"BIIB067"), an international nonproprietary name stem ("-mab", "-tinib", "-ersen", "-strocel"),
+a coined word (internal capitals: "NurOwn", "NeuroCellX") beside treatment words, or
+"the HOPE-2 trial". A company is found by its legal or industry suffix ("Inc.", "Ltd.",
+"Therapeutics", "Pharmaceuticals"), a stock ticker ("(NASDAQ: BCLI)"), or its role
+("sponsored by X", "X, the study sponsor", "the X Company", "X announced"). Sites are
+capitalized names with an institution word ("Hospital", "Medical Center", "Clinic",
+"University"). Countries come from country names, common aliases ("US", "U.S.", "UK") and a
+gazetteer of large cities. Conditions come from a vocabulary of disease head words and
+acronyms defined in the document ("amyotrophic lateral sclerosis (ALS)").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+def _split(words: str) -> list[str]:
+    """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
+    return words.split()
+
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class NameMatch:
+    kind: str
+    """"product", "sponsor", "site", "country", "condition", "trialname"."""
+    value: str
+    """Normalized value (countries: English name; sponsors: without legal suffix)."""
+    span: Span
+    strength: int = 1
+    """2 for an explicit presentation ("called X", "X®", "sponsored by X"), 1 otherwise."""
+
+
+# ------------------------------------------------------------------------------ common
+_CAP = r"(?:St\.|[A-Z][\w'’\-&]*)"
+_CAP_TOKEN = re.compile(r"[A-Z][A-Za-z0-9'’\-]*")
+#: capitalized words that are never product or company names on their own
+_COMMON_CAPS = frozenset(
+    _split("""The A An This That These Those Our We Its It In On At For With From By Of And Or But
+    Phase Study Trial Trials Studies Clinical Stem Cell Cells Treatment Therapy Therapies Patients
+    Patient Disease Center Centre Hospital University Institute Clinic Medical Company Group
+    Results Data Safety Efficacy Placebo Today Company's US USA UK EU FDA EMA NIH ALS SMA MS
+    MSC MSCs GMP NCT DNA RNA CEO CFO PhD MD Dr Prof Mr Mrs Ms January February March April May
+    June July August September October November December Monday Tuesday Wednesday Thursday Friday
+    Saturday Sunday English Contact Request Info News More All Rights Reserved Read Home Please
+    Email Phone Fax Tel Cell Autologous Allogeneic Mesenchymal Human Experimental Following
+    According After Before During Since Until Upon Prior Participants Subjects Investigators
+    Director Professor Chief Officer President Chairman Principal Investigator Topline Top-line
+    Primary Secondary Endpoint Endpoints Orphan Drug Designation Breakthrough Fast Track IND
+    BLA NDA MAA Nasdaq NASDAQ NYSE About Forward-Looking Statements Statement Inc Ltd LLC Corp
+    New Novel First Second Third Additional Further Other Both Each Such Also However Therefore
+    Thus Moreover Meanwhile Additionally Q1 Q2 Q3 Q4 H1 H2 COVID-19 Covid-19 SARS-CoV-2""")
+)
+
+# ------------------------------------------------------------------------------ countries
+_COUNTRIES = _split("""Afghanistan Albania Algeria Andorra Angola Argentina Armenia Australia Austria
+Azerbaijan Bahamas Bahrain Bangladesh Barbados Belarus Belgium Belize Benin Bhutan Bolivia
+Bosnia_and_Herzegovina Botswana Brazil Brunei Bulgaria Burkina_Faso Burundi Cambodia Cameroon
+Canada Chad Chile China Colombia Congo Costa_Rica Croatia Cuba Cyprus Czech_Republic Czechia
+Denmark Djibouti Dominican_Republic Ecuador Egypt El_Salvador Eritrea Estonia Eswatini Ethiopia
+Fiji Finland France Gabon Gambia Georgia Germany Ghana Greece Guatemala Guinea Guyana Haiti
+Honduras Hong_Kong Hungary Iceland India Indonesia Iran Iraq Ireland Israel Italy Jamaica Japan
+Jordan Kazakhstan Kenya Kosovo Kuwait Kyrgyzstan Laos Latvia Lebanon Lesotho Liberia Libya
+Liechtenstein Lithuania Luxembourg Madagascar Malawi Malaysia Maldives Mali Malta Mauritania
+Mauritius Mexico Moldova Monaco Mongolia Montenegro Morocco Mozambique Myanmar Namibia Nepal
+Netherlands New_Zealand Nicaragua Niger Nigeria North_Macedonia Norway Oman Pakistan Panama
+Papua_New_Guinea Paraguay Peru Philippines Poland Portugal Qatar Romania Russia Rwanda
+Saudi_Arabia Senegal Serbia Singapore Slovakia Slovenia Somalia South_Africa South_Korea Spain
+Sri_Lanka Sudan Suriname Sweden Switzerland Syria Taiwan Tajikistan Tanzania Thailand Togo
+Tunisia Turkey Türkiye Turkmenistan Uganda Ukraine United_Arab_Emirates United_Kingdom
+United_States Uruguay Uzbekistan Venezuela Vietnam Yemen Zambia Zimbabwe""")
+_COUNTRY_ALIASES = {
+    "US": "United States", "U.S.": "United States", "U.S": "United States", "USA": "United States",
+    "U.S.A.": "United States", "United States of America": "United States",
+    "America": "United States", "UK": "United Kingdom", "U.K.": "United Kingdom",
+    "Britain": "United Kingdom", "Great Britain": "United Kingdom", "England": "United Kingdom",
+    "Scotland": "United Kingdom", "Wales": "United Kingdom", "Czechia": "Czech Republic",
+    "Korea": "South Korea", "Republic of Korea": "South Korea", "Türkiye": "Turkey",
+    "UAE": "United Arab Emirates", "the Netherlands": "Netherlands", "Holland": "Netherlands",
+    "PRC": "China", "Russian Federation": "Russia", "Viet Nam": "Vietnam",
+}  # fmt: skip
+#: large cities (medical centres) -> country; used for "at Jerusalem's Hadassah", "in Prague"
+_CITIES = {
+    "Jerusalem": "Israel", "Tel Aviv": "Israel", "Haifa": "Israel", "Petah Tikva": "Israel",
+    "Prague": "Czech Republic", "Brno": "Czech Republic", "Kiev": "Ukraine", "Kyiv": "Ukraine",
+    "Kharkiv": "Ukraine", "Lviv": "Ukraine", "Odessa": "Ukraine", "Moscow": "Russia",
+    "Saint Petersburg": "Russia", "Warsaw": "Poland", "Krakow": "Poland", "Berlin": "Germany",
+    "Munich": "Germany", "Hamburg": "Germany", "Heidelberg": "Germany", "Frankfurt": "Germany",
+    "Vienna": "Austria", "Zurich": "Switzerland", "Geneva": "Switzerland", "Basel": "Switzerland",
+    "Paris": "France", "Lyon": "France", "Marseille": "France", "London": "United Kingdom",
+    "Oxford": "United Kingdom", "Cambridge": None, "Manchester": "United Kingdom",
+    "Edinburgh": "United Kingdom", "Dublin": "Ireland", "Madrid": "Spain", "Barcelona": "Spain",
+    "Milan": "Italy", "Rome": "Italy", "Turin": "Italy", "Novara": "Italy", "Amsterdam": "Netherlands",
+    "Rotterdam": "Netherlands", "Leiden": "Netherlands", "Utrecht": "Netherlands",
+    "Brussels": "Belgium", "Leuven": "Belgium", "Copenhagen": "Denmark", "Stockholm": "Sweden",
+    "Oslo": "Norway", "Helsinki": "Finland", "Budapest": "Hungary", "Belgrade": "Serbia",
+    "Athens": "Greece", "Istanbul": "Turkey", "Ankara": "Turkey", "Tehran": "Iran",
+    "Beijing": "China", "Shanghai": "China", "Guangzhou": "China", "Shenzhen": "China",
+    "Wuhan": "China", "Tokyo": "Japan", "Osaka": "Japan", "Kyoto": "Japan", "Seoul": "South Korea",
+    "Taipei": "Taiwan", "Singapore": "Singapore", "Bangkok": "Thailand", "Mumbai": "India",
+    "New Delhi": "India", "Delhi": "India", "Bangalore": "India", "Chennai": "India",
+    "Sydney": "Australia", "Melbourne": "Australia", "Brisbane": "Australia", "Perth": None,
+    "Auckland": "New Zealand", "Toronto": "Canada", "Montreal": "Canada", "Vancouver": "Canada",
+    "Mexico City": "Mexico", "Sao Paulo": "Brazil", "São Paulo": "Brazil", "Buenos Aires": "Argentina",
+    "Cairo": "Egypt", "Dubai": "United Arab Emirates", "Abu Dhabi": "United Arab Emirates",
+    "Riyadh": "Saudi Arabia", "Boston": "United States", "New York": "United States",
+    "Los Angeles": "United States", "San Francisco": "United States", "Chicago": "United States",
+    "Houston": "United States", "Baltimore": "United States", "Philadelphia": "United States",
+    "Rochester": "United States", "Worcester": "United States", "Seattle": "United States",
+    "San Diego": "United States", "Atlanta": "United States", "Miami": "United States",
+    "Dallas": "United States", "Nashville": "United States", "Cleveland": "United States",
+    "Pittsburgh": "United States", "Bethesda": "United States", "Stanford": "United States",
+    "Palo Alto": "United States", "Denver": "United States", "Phoenix": "United States",
+    "Minneapolis": "United States", "St. Louis": "United States", "Ann Arbor": "United States",
+}  # fmt: skip
+_DEMONYMS = {
+    "American": "United States", "Israeli": "Israel", "Czech": "Czech Republic",
+    "Ukrainian": "Ukraine", "German": "Germany", "French": "France", "British": "United Kingdom",
+    "Italian": "Italy", "Spanish": "Spain", "Chinese": "China", "Japanese": "Japan",
+    "Korean": "South Korea", "Canadian": "Canada", "Australian": "Australia", "Indian": "India",
+    "Iranian": "Iran", "Russian": "Russia", "Polish": "Poland", "Dutch": "Netherlands",
+    "Swiss": "Switzerland", "Swedish": "Sweden", "Brazilian": "Brazil", "Turkish": "Turkey",
+    "European": None,
+}  # fmt: skip
+
+_COUNTRY_NAMES = {c.replace("_", " "): c.replace("_", " ") for c in _COUNTRIES}
+_COUNTRY_NAMES.update(_COUNTRY_ALIASES)
+_PLACES = {**{k: v for k, v in _CITIES.items() if v}, **_COUNTRY_NAMES}
+_PLACE_RE = re.compile(
+    r"(?<![\w.])(?:"
+    + "|".join(re.escape(k) for k in sorted(_PLACES, key=len, reverse=True))
+    + r")(?![\w])"
+)
+
+
+def find_places(text: str) -> list[NameMatch]:
+    """Countries (kind "country") named directly or through a large city (kind "city")."""
+    out: list[NameMatch] = []
+    for m in _PLACE_RE.finditer(text):
+        word = m.group(0)
+        if word == "US" or word == "UK":
+            # "CONTACT US" in an all-caps line is not the country
+            ls = text.rfind("\n", 0, m.start()) + 1
+            le = text.find("\n", m.end())
+            line = text[ls : le if le >= 0 else len(text)]
+            if sum(c.islower() for c in line) < 3:
+                continue
+        if word in _COUNTRY_NAMES:
+            out.append(NameMatch("country", _COUNTRY_NAMES[word], m.span(), 2))
+        else:
+            out.append(NameMatch("city", word, m.span(), 1))
+    return out
+
+
+def city_country(city: str) -> str | None:
+    return _CITIES.get(city)
+
+
+# ------------------------------------------------------------------------------ sponsors
+_LEGAL = (
+    r"(?:Inc\.?|Incorporated|Ltd\.?|Limited|LLC|L\.L\.C\.|Corp\.?|Corporation|Co\.,?\s*Ltd\.?|"
+    r"GmbH|AG|S\.A\.|SA|S\.p\.A\.|plc|PLC|N\.V\.|B\.V\.|s\.r\.o\.|a\.s\.|SE|AB|Oy|Pty\.?\s*Ltd\.?|"
+    r"Pte\.?\s*Ltd\.?|K\.K\.|LP)"
+)
+_INDUSTRY = (
+    r"(?:Therapeutics|Pharmaceuticals?|Pharma|Biotech(?:nologies|nology)?|Biosciences?|Biologics|"
+    r"Biopharma(?:ceuticals)?|BioPharma|Biotherapeutics|Biomedical|Genetics|Genomics|Medicines|"
+    r"Therapies|Vaccines|Laboratories|Labs|Holdings|Life\s+Sciences|Neurosciences?|Bio)"
+)
+_NAME_WORD = r"[A-Z][\w'’\-&]*"
+_SPONSOR_SUFFIX = re.compile(
+    rf"(?P<name>(?:{_NAME_WORD}\s+){{0,3}}?{_NAME_WORD})(?:,)?\s+(?P<legal>{_LEGAL})(?![\w])"
+    rf"|(?P<iname>(?:{_NAME_WORD}\s+){{0,3}}?(?:{_NAME_WORD}\s+)?{_INDUSTRY})\b"
+)
+_TICKER = re.compile(
+    rf"(?P<name>(?:{_NAME_WORD}\s+){{0,4}}?{_NAME_WORD}),?\s*(?:{_LEGAL},?\s*)?"
+    r"\((?:NASDAQ|Nasdaq|NYSE|NYSE\s+American|TSX|TSXV|ASX|LSE|AIM|OTCQB|OTCQX|OTC|Euronext|SIX|"
+    r"KOSDAQ|KRX|TASE|HKEX|SSE|SZSE|TYO|FRA|XETRA)(?:\s*[A-Za-z]*)?\s*:\s*[A-Z.]{1,6}"
+)
+_SPONSOR_ROLE = re.compile(
+    rf"(?:sponsored\s+by|funded\s+by|developed\s+by|conducted\s+by|run\s+by|led\s+by)\s+"
+    rf"(?:(?:an?|the)\s+(?:[a-z][\w\-]*\s+){{0,3}})?(?:[A-Z][a-z]+\s+(?:clinic|company|firm|biotech|startup)\s+)?"
+    rf"(?P<a>(?:{_NAME_WORD}[ \t]+){{0,4}}{_NAME_WORD})"
+    rf"|(?P<b>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),?\s+(?:as\s+)?the\s+(?:study\s+|trial\s+)?sponsor"
+    rf"|\b[Tt]he\s+(?P<c>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+[Cc]ompany\b"
+    rf"|\b(?:company|sponsor|biotech)\s+(?P<d>[A-Z][a-z]*[A-Z][\w\-]*)"
+)
+_LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
+
+
+def _clean_org(name: str) -> str:
+    name = re.sub(r"\s+", " ", name).strip(" ,.;:'’\"“”")
+    name = re.sub(r"^(?:The|the|An?|Our|our)\s+", "", name)
+    name = _LEGAL_STRIP.sub("", name)
+    # "BIOINOVA" shouting -> "Bioinova"; keep short all-caps acronyms ("IEM")
+    if name.isupper() and len(name) > 5 and " " not in name:
+        name = name.capitalize()
+    return name
+
+
+_ORG_BAD_START = re.compile(
+    r"^(?:In|On|At|For|With|From|By|Of|And|Or|But|Since|After|Before|During|When|While|"
+    r"According|Following|Today|Now|Also|This|That|These|Those|Its|It|We|They|He|She|Our)\s+"
+)
+
+
+def _trim_org(name: str) -> str:
+    while True:
+        new = _ORG_BAD_START.sub("", name)
+        if new == name:
+            return name
+        name = new
+
+
+def find_sponsors(text: str) -> list[NameMatch]:
+    out: list[NameMatch] = []
+    for m in _SPONSOR_SUFFIX.finditer(text):
+        raw = m.group("name") or m.group("iname")
+        start = m.start("name") if m.group("name") else m.start("iname")
+        trimmed = _trim_org(raw)
+        start += len(raw) - len(trimmed)
+        name = _clean_org(trimmed)
+        if not name or name in _COMMON_CAPS or len(name) < 3:
+            continue
+        words = name.split()
+        if m.group("iname") and len(words) == 1:
+            continue  # "Pharmaceuticals" alone
+        out.append(NameMatch("sponsor", name, (start, m.end()), 2 if m.group("name") else 1))
+    for m in _TICKER.finditer(text):
+        raw = _trim_org(m.group("name"))
+        name = _clean_org(raw)
+        if name and name not in _COMMON_CAPS:
+            out.append(NameMatch("sponsor", name, (m.end("name") - len(raw), m.end("name")), 2))
+    for m in _SPONSOR_ROLE.finditer(text):
+        for g in "abcd":
+            if m.group(g):
+                raw = _trim_org(m.group(g))
+                name = _clean_org(raw)
+                if name and name not in _COMMON_CAPS and not _is_site_name(name):
+                    out.append(NameMatch("sponsor", name, (m.end(g) - len(raw), m.end(g)), 2))
+    return out
+
+
+# ------------------------------------------------------------------------------ sites
+_SITE_WORD = (
+    r"(?:Hospitals?|Medical\s+Cent(?:er|re)|Cent(?:er|re)|Clinic|Clinics|Klinik|Klinikum|Institute|"
+    r"Institut|University|Universit[àäy]|College|Infirmary|Health\s+System|Health|Hôpital|Hopital|"
+    r"Ospedale|Policlinico|Charité|Foundation|Sanatorium)"
+)
+_SITE = re.compile(
+    rf"(?P<site>(?:{_CAP}\s+(?:(?:of|for|and|de|del|di|la|le|du|the|&)\s+)*){{0,6}}?"
+    rf"(?:{_CAP}\s+)?{_SITE_WORD}(?:\s+(?:(?:of|for|and|de|at|the|&)\s+)*{_CAP}){{0,5}})"
+)
+_SITE_WORD_RE = re.compile(_SITE_WORD)
+
+
+def _is_site_name(name: str) -> bool:
+    return bool(_SITE_WORD_RE.search(name))
+
+
+_SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", "Centre"])
+
+
+def find_sites(text: str) -> list[NameMatch]:
+    out: list[NameMatch] = []
+    for m in _SITE.finditer(text):
+        raw = m.group("site")
+        start = m.start("site")
+        # "Jerusalem’s Hadassah University Medical Center" -> site + city
+        for sep in ("’s ", "'s "):
+            k = raw.rfind(sep)
+            if k >= 0:
+                start += k + len(sep)
+                raw = raw[k + len(sep) :]
+        trimmed = _trim_org(raw)
+        start += len(raw) - len(trimmed)
+        raw = trimmed
+        raw = re.sub(r"^(?:The|the)\s+", "", raw)
+        name = re.sub(r"\s+", " ", raw).strip(" ,.;:")
+        # trailing connector words ("University of") are not part of a name
+        name = re.sub(r"(?:\s+(?:of|for|and|de|at|the|&))+$", "", name)
+        words = name.split()
+        if len(words) < 2 or all(
+            w in _SITE_STOP_WORDS or _SITE_WORD_RE.fullmatch(w) for w in words
+        ):
+            continue
+        if name.isupper():
+            continue  # headings in capitals
+        out.append(NameMatch("site", name, (start, start + len(name))))
+    return out
+
+
+# ------------------------------------------------------------------------------ products
+_PRODUCT_WORD = r"[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*"
+_CALLED = re.compile(
+    rf"\b(?:called|named|dubbed|known\s+as|branded(?:\s+as)?|trade[\s\-]?named|marketed\s+as|"
+    rf"under\s+the\s+(?:brand|trade)\s+name)\s+[\"“‘']?(?P<n>{_PRODUCT_WORD})"
+)
+_OUR_PRODUCT = re.compile(
+    r"\b(?:our|its|the\s+company[’']s|the)\s+(?:(?:lead|novel|proprietary|investigational|flagship|"
+    r"experimental|first|innovative|patented|new|own|autologous|allogeneic|leading)\s+)*"
+    r"(?:product(?:\s+candidate)?|candidate|drug(?:\s+candidate)?|therapy|treatment|compound|asset|"
+    r"vaccine|medication|medicine|cell\s+therapy|gene\s+therapy|antibody|technology|"
+    r"therapeutic|biologic)[,]?\s+[\"“]?(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*)(?:\s*[®™])?)"
+)
+_MARK = re.compile(r"(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*))\s?(?:®|™|\(R\)|\(TM\))")
+_PAREN = re.compile(
+    r"(?P<n>[A-Za-z][\w\-]*[\w])\s*(?:®|™)?\s*\((?P<code>[^()\s,;]{2,20}(?:\s[^()\s,;]{1,12})?)\)"
+)
+_CODE = re.compile(r"\b(?P<n>[A-Z]{1,5}-?\d{2,6}[A-Za-z]?)\b(?!-\d)")
+_CODE_STOP = re.compile(
+    r"^(?:NCT|ISRCTN|ACTRN|DRKS|UMIN|KCT|NTR|PACTR|CD|IL|TNF|TDP|HLA|SOD|TGF|VEGF|BDNF|GDNF|IGF|FGF|"
+    r"HER|EGFR|BRCA|APOE|FY|ISO|COVID|SARS|Q|H|CT|MRI|PET|EEG|ECG|EKG|BMI|FVC|PDL|PD|CTLA|HIV|HPV|"
+    r"HCV|HBV|EU|US|ALSFRS|EDSS|UPDRS|MMSE|ADAS|AM|PM|USD|EUR|MG|ML|A|B|C|D|E|F|G|I|K|L|M|N|O|P|R|S|"
+    r"T|U|V|W|X|Y|Z|ICD|DSM|GMP|PR|TV|NEJM|JAMA|REF|RNA|DNA|CYP)-?\d"
+)
+_INN = re.compile(
+    r"\b(?P<n>[a-z]{3,}(?:mab|tinib|rafenib|ciclib|parib|lisib|zomib|ersen|irsen|orsen|strocel|"
+    r"stemcel|leucel|glutide|navir|previr|buvir|degib|gene\s+[a-z]+vec))\b",
+    re.IGNORECASE,
+)
+_CAMEL = re.compile(r"\b(?P<n>[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z]*)\b")
+_TREAT_NEXT = re.compile(
+    r"\s+(?:treatment|therapy|transplants?|transplantation|injections?|infusions?|cells|"
+    r"administration|program|arm|group)\b"
+)
+_TRIAL_NAME = re.compile(
+    r"\b[Tt]he\s+(?P<n>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:-?\d+)?|[A-Z][a-z]+[A-Z][\w\-]*)\s+"
+    r"(?:(?:Phase\s+\w+|pivotal|clinical|registrational|confirmatory|extension|open-label|global|"
+    r"randomi[sz]ed|double-blind)\s+)*(?:trial|study|studies|program)\b"
+)
+
+
+def _is_acronym_of(words: str, code: str) -> bool:
+    """Is ``code`` the acronym of ``words`` (a definition, not a product)?"""
+    letters = [c for c in code.upper() if c.isalpha()]
+    initials = [w[0].upper() for w in re.findall(r"[A-Za-z]+", words)]
+    if not letters:
+        return False
+    return "".join(initials).endswith("".join(letters))
+
+
+def find_products(text: str) -> list[NameMatch]:
+    out: list[NameMatch] = []
+
+    def add(value: str, span: Span, strength: int, kind: str = "product") -> None:
+        value = value.strip(" ®™\"“”'")
+        if len(value) < 2 or value in _COMMON_CAPS or value.upper() in _COMMON_CAPS_UPPER:
+            return
+        out.append(NameMatch(kind, value, span, strength))
+
+    for m in _CALLED.finditer(text):
+        add(m.group("n"), m.span("n"), 2)
+    for m in _OUR_PRODUCT.finditer(text):
+        add(m.group("n"), m.span("n"), 2)
+    for m in _MARK.finditer(text):
+        add(m.group("n"), m.span("n"), 2)
+    for m in _PAREN.finditer(text):
+        n, code = m.group("n"), m.group("code")
+        if not (
+            re.search(r"\d", code) or "-" in code or re.search(r"[a-z][A-Z]|[A-Z]{2,}[a-z]", code)
+        ):
+            continue
+        before = text[max(0, m.start() - 60) : m.end("n")]
+        if _is_acronym_of(before, code):
+            continue
+        if re.fullmatch(r"(?:19|20)\d\d|\d+", code) or "%" in code:
+            continue
+        if not (_coined(n) or _CODE.fullmatch(n) or _INN.fullmatch(n)):
+            # "X (ABC-123)": X is a name when the parenthesis holds a code
+            if not (_CODE.fullmatch(code) or re.search(r"[A-Z]{2,}-[A-Z0-9]{2,}", code)):
+                continue
+            if not n[0].isupper():
+                continue
+        add(n, m.span("n"), 2)
+        if _CODE.fullmatch(code) or re.fullmatch(r"[A-Z][\w]*-[\w\-]+", code):
+            add(code, m.span("code"), 2)
+    for m in _CODE.finditer(text):
+        if _CODE_STOP.match(m.group("n")):
+            continue
+        add(m.group("n"), m.span("n"), 1)
+    for m in _INN.finditer(text):
+        add(m.group("n").lower(), m.span("n"), 1)
+    for m in _CAMEL.finditer(text):
+        add(m.group("n"), m.span("n"), 0)
+    for m in _TRIAL_NAME.finditer(text):
+        n = m.group("n")
+        if n in _COMMON_CAPS or n in _PLACES or len(n) < 3:
+            continue
+        add(n, m.span("n"), 2, "trialname")
+    return out
+
+
+_COMMON_CAPS_UPPER = frozenset(w.upper() for w in _COMMON_CAPS)
+
+
+def _coined(word: str) -> bool:
+    """A coined product-like word: internal capitals ("NurOwn") or letters mixed with digits."""
+    return bool(re.search(r"[a-z][A-Z]", word) or re.search(r"[A-Za-z]\d|\d[A-Za-z]", word))
+
+
+def treatment_word_follows(text: str, end: int) -> bool:
+    return bool(_TREAT_NEXT.match(text, end))
+
+
+# ------------------------------------------------------------------------------ conditions
+_CONDITION_HEADS = (
+    r"(?i:disease|syndrome|sclerosis|atrophy|dystrophy|cancer|carcinoma|lymphoma|leuka?emia|"
+    r"myeloma|melanoma|sarcoma|glioma|glioblastoma|tumou?rs?|injury|injuries|failure|disorder|"
+    r"palsy|diabetes|arthritis|fibrosis|hypertension|dementia|stroke|infarction|cirrhosis|"
+    r"hepatitis|neuropathy|myopathy|epilepsy|autism|asthma|psoriasis|colitis|ataxia|paralysis|"
+    r"degeneration|insufficiency|ischemia|ischaemia|obesity|osteoarthritis|lupus|anemia|anaemia)"
+)
+_CONDITION = re.compile(
+    rf"(?P<c>(?:(?:[A-Z][a-z]+['’]s|[A-Za-z][a-z\-]+)\s+){{0,3}}{_CONDITION_HEADS})\b"
+    rf"|(?P<abbr>\b(?:ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|"
+    rf"CML|IPF|NASH|AMD|ASD|CKD|ARDS|TBI|HIV)\b)",
+)
+_CONDITION_LEAD_STOP = frozenset(
+    _split("""the a an of in on with and or for to from by this that these those his her their its
+    our your which who whom is are was were be been has have had not no all any some each every
+    many most other such than as at into incurable devastating progressive fatal rare serious
+    severe common chronic advanced early late treating treat treatment therapy patients
+    patient suffering affected diagnosed various degenerative neurodegenerative new same
+    rapidly genetic hereditary contagious certain""")
+)
+_CONDITION_BAD = frozenset(
+    _split("""disease diseases failure injury injuries disorder syndrome cancer tumor tumors tumour
+    tumours degeneration stroke""")
+)
+_ABBR_DEF = re.compile(
+    r"(?P<long>(?:[A-Za-z][\w'’\-]*\s+){1,5}?[A-Za-z][\w'’\-]*)\s*\((?P<abbr>[A-Z][A-Za-z0-9]{1,7})\)"
+)
+
+
+def find_conditions(text: str) -> list[NameMatch]:
+    out: list[NameMatch] = []
+    for m in _CONDITION.finditer(text):
+        if m.group("abbr"):
+            ab = m.group("abbr")
+            # the acronym alone is only a condition when it is not "US"/"all" in capitals text
+            out.append(NameMatch("condition", ab, m.span("abbr")))
+            continue
+        words = m.group("c").split()
+        while words and words[0].lower() in _CONDITION_LEAD_STOP:
+            words.pop(0)
+        if not words:
+            continue
+        phrase = " ".join(words)
+        if phrase.lower() in _CONDITION_BAD:
+            continue
+        start = (
+            m.end("c") - len(phrase)
+            if " ".join(m.group("c").split()).endswith(phrase)
+            else m.start("c")
+        )
+        out.append(NameMatch("condition", phrase, (start, m.end("c"))))
+    return out
+
+
+def abbreviation_map(text: str) -> dict[str, str]:
+    """Acronyms the document defines: {"ALS": "Amyotrophic Lateral Sclerosis"}."""
+    result: dict[str, str] = {}
+    for m in _ABBR_DEF.finditer(text):
+        abbr = m.group("abbr")
+        words = m.group("long").split()
+        letters = [c for c in abbr if c.isupper()]
+        # take as many trailing words as the acronym has capitals
+        n = len(letters)
+        if n < 2 or len(words) < n:
+            continue
+        cand = words[-n:]
+        if [w[0].upper() for w in cand] == letters and abbr not in result:
+            result[abbr] = " ".join(cand)
+    return result

@@ -1,0 +1,270 @@
+"""Numbers and figures: percentages, counts of patients, doses, durations.
+
+Numbers are read as written in marketing text: digits with thousands separators ("1,200",
+European "140.000"), decimals ("1.5", "0,1"), number words ("four", "twenty-four", "a dozen"),
+scale words ("24 million cells" -> 24000000) and scientific notation ("1 x 10^6 cells/kg",
+"2×10⁶"). Counts of people need a participant noun ("patients", "participants", "children", ...)
+within a few words, so phone numbers, postcodes, years and page numbers never become figures.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "a dozen": 12, "dozen": 12,
+}  # fmt: skip
+_TENS = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_SCALE = {"hundred": 100, "thousand": 1_000, "million": 1_000_000, "billion": 1_000_000_000}
+_SCALE_ABBR = {"k": 1_000, "m": 1_000_000, "mln": 1_000_000, "mio": 1_000_000, "bn": 1e9}
+
+_WORD_NUM = (
+    r"(?:(?:"
+    + "|".join(sorted(_TENS, key=len, reverse=True))
+    + r")(?:[\s\-]+(?:"
+    + "|".join(k for k in _UNITS if " " not in k and _UNITS[k] < 10 and _UNITS[k] > 0)
+    + r"))?|"
+    + "|".join(sorted(_UNITS, key=len, reverse=True))
+    + r")(?:\s+hundred(?:\s+(?:and\s+)?\w+)?)?"
+)
+_DIGITS = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
+NUMBER = rf"(?:{_DIGITS}|\b{_WORD_NUM}\b)"
+_SCI = r"(?:\s*(?:x|×|\*|X)\s*10\s*(?:\^|\*\*|e)?\s*(?P<exp>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+_SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
+
+
+def parse_number(token: str) -> float | None:
+    """The value of a number as written: "1,200" -> 1200, "140.000" -> 140000, "four" -> 4."""
+    t = token.strip().lower().replace("\u00a0", " ")
+    if not t:
+        return None
+    if t[0].isdigit():
+        if re.fullmatch(r"\d{1,3}(?:[,. ]\d{3})+", t):
+            return float(re.sub(r"[,. ]", "", t))
+        try:
+            return float(t.replace(",", "."))
+        except ValueError:
+            return None
+    words = re.split(r"[\s\-]+", t)
+    total = 0
+    current = 0
+    seen = False
+    i = 0
+    while i < len(words):
+        w = words[i]
+        if w == "a" and i + 1 < len(words) and words[i + 1] == "dozen":
+            current += 12
+            seen = True
+            i += 2
+            continue
+        if w in _UNITS:
+            current += _UNITS[w]
+            seen = True
+        elif w in _TENS:
+            current += _TENS[w]
+            seen = True
+        elif w == "hundred":
+            current = max(current, 1) * 100
+        elif w in _SCALE:
+            total += max(current, 1) * _SCALE[w]
+            current = 0
+        elif w == "and":
+            pass
+        else:
+            return None
+        i += 1
+    return float(total + current) if seen else None
+
+
+# ------------------------------------------------------------------------------- figures
+_PERSON = (
+    r"(?:patients?|participants?|subjects?|volunteers?|children|child|kids?|infants?|"
+    r"babies|adults?|adolescents?|individuals?|persons?|people|men|women|boys|girls|"
+    r"cases?|recipients?|enrollees|families)"
+)
+#: up to four modifier words between the number and the participant noun ("24 ALS patients",
+#: "48 newly diagnosed adult patients"), none of them a verb or preposition that breaks the phrase
+_STOP_WORDS = (
+    r"study|studies|trials?|phase|will|be|been|who|which|that|the|a|an|these|those|of|in|on|at|"
+    r"to|for|with|by|from|per|and|or|was|were|is|are|had|has|have|years?|months?|weeks?|days?|"
+    r"hours?|times|sessions?|deaths?|mg|ml|cells?|percent"
+)
+_MODS = rf"(?:(?!(?:{_STOP_WORDS})\b)[A-Za-z][\w'’\-]*[ \t\u00a0]+){{0,4}}?"
+_STOP_MOD = re.compile(rf"\d|%|\b(?:{_STOP_WORDS})\b", re.IGNORECASE)
+
+_PERCENT = re.compile(
+    rf"(?P<num>{_DIGITS})(?:\s*(?:[-–]|to)\s*(?P<num2>{_DIGITS}))?\s?(?P<unit>%|\s?per\s?cent\b|\s?pct\b)",
+    re.IGNORECASE,
+)
+_COUNT = re.compile(
+    rf"(?P<num>{NUMBER})(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON})\b",
+    re.IGNORECASE,
+)
+_OF_WHICH = re.compile(
+    rf"(?P<num>{NUMBER})\s+(?:of\s+(?:which|whom|them)|(?:will\s+|were\s+|are\s+)?(?:receiv|randomi[sz]|assign|allocat))",
+    re.IGNORECASE,
+)
+_N_EQUALS = re.compile(r"\b[nN]\s?=\s?(?P<num>\d{1,6})\b")
+_CELLS = re.compile(
+    rf"(?P<num>{_DIGITS}|\b{_WORD_NUM}\b)\s*(?:(?P<scale>million|billion|thousand|mln|mio|[mMkK](?=\s*cells)|bn)\b\s*)?"
+    rf"{_SCI}?\s*(?P<unit>(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?)?"
+    rf"(?:cells|MSCs)(?:\s*/\s*kg|\s+per\s+(?:kilogram|kg))?)\b",
+    re.IGNORECASE,
+)
+_ML = re.compile(
+    rf"(?P<num>{_DIGITS})\s*(?P<unit>ml|mL|ML|millilit(?:er|re)s?|cc)\b",
+)
+_DURATION = re.compile(
+    rf"(?P<num>{NUMBER})(?:\s*(?:[-–]|to)\s*(?P<num2>{NUMBER}))?[\s\-]+(?P<unit>months?|years?)\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class FigureMatch:
+    value: float
+    unit: str
+    span: Span
+    noun: str = ""
+    """The participant noun for counts ("patients", "children")."""
+
+
+def _scale_value(m: re.Match[str]) -> float | None:
+    value = parse_number(m.group("num"))
+    if value is None:
+        return None
+    scale = (m.group("scale") or "").lower()
+    if scale in _SCALE:
+        value *= _SCALE[scale]
+    elif scale in _SCALE_ABBR:
+        value *= _SCALE_ABBR[scale]
+    exp = m.group("exp")
+    if exp:
+        value *= 10 ** int(exp.translate(_SUPER))
+    return value
+
+
+def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
+    """Numbers that look like counts but are not: ages, years, times, list markers."""
+    before = text[max(0, start - 12) : start]
+    after = text[end : end + 12]
+    if re.search(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|[A-Z]\.,?\s*$", before):
+        return True
+    return bool(re.match(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)", after))
+
+
+def find_percentages(text: str) -> list[FigureMatch]:
+    out = []
+    for m in _PERCENT.finditer(text):
+        # "67(10)" reference volumes are not percentages; neither is "24/7%"
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        out.append(FigureMatch(value, "percent", m.span()))
+    return out
+
+
+def find_counts(text: str) -> list[FigureMatch]:
+    out: list[FigureMatch] = []
+    for m in _COUNT.finditer(text):
+        mods = m.group("mods") or ""
+        if mods and _STOP_MOD.search(mods):
+            continue
+        if m.start() > 0 and (text[m.start() - 1].isalnum() or text[m.start() - 1] in "-/"):
+            continue
+        num = m.group("num")
+        value = parse_number(num)
+        if value is None or value <= 0 or value != int(value):
+            continue
+        noun = m.group("noun").lower()
+        if noun in (
+            "people",
+            "persons",
+            "person",
+            "men",
+            "women",
+            "individuals",
+            "individual",
+            "families",
+            "cases",
+            "case",
+        ):
+            # population statistics ("200 people in the Czech Republic") are not participants
+            # unless treatment or enrolment words sit right beside them
+            a = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 50)
+            b = text.find("\n", m.end())
+            b = min(b if b >= 0 else len(text), m.end() + 50)
+            window = text[a:b].lower()
+            if not _TREATED.search(window):
+                continue
+            if re.match(
+                r"\s+(?:per|in\s+every|out\s+of|a\s+year|each\s+year|annually)\b",
+                text[m.end() : m.end() + 20],
+            ):
+                continue
+        if _bad_count_context(text, m.start(), m.end(), noun):
+            continue
+        out.append(FigureMatch(value, "patients", (m.start(), m.end()), noun))
+    for m in _OF_WHICH.finditer(text):
+        value = parse_number(m.group("num"))
+        if value is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
+            continue
+        if _bad_count_context(text, m.start(), m.start("num") + len(m.group("num")), ""):
+            continue
+        out.append(FigureMatch(value, "patients", (m.start(), m.end("num")), "of which"))
+    for m in _N_EQUALS.finditer(text):
+        out.append(FigureMatch(float(m.group("num")), "patients", m.span(), "n="))
+    return out
+
+
+_TREATED = re.compile(
+    r"\b(?:treat|enrol|recruit|random|receiv|underw|transplant|inject|infus|dosed|participat|"
+    r"involv|includ|register|trial|study)",
+)
+
+
+def find_doses(text: str) -> list[FigureMatch]:
+    out: list[FigureMatch] = []
+    for m in _CELLS.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        value = _scale_value(m)
+        if value is None or value <= 0:
+            continue
+        # "3 cells" is biology, not a dose: a dose of cells is written in thousands at least
+        if value < 1000:
+            continue
+        out.append(FigureMatch(value, "cells", m.span()))
+    for m in _ML.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        out.append(FigureMatch(value, "ml", m.span()))
+    return out
+
+
+def find_durations(text: str) -> list[FigureMatch]:
+    out: list[FigureMatch] = []
+    for m in _DURATION.finditer(text):
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        value = parse_number(m.group("num"))
+        if value is None:
+            continue
+        unit = m.group("unit").lower()
+        unit = unit if unit.endswith("s") else unit + "s"
+        out.append(FigureMatch(value, unit, m.span()))
+    return out

@@ -1,0 +1,67 @@
+"""Trial phases, as ClinicalTrials.gov API v2 enums.
+
+"Phase II", "phase IIa", "Phase 2", "Ph. 2" -> PHASE2; "Phase I/II", "Phase 1b/2a", "phase I-II"
+-> PHASE1 + PHASE2; "Phase 2/3" -> PHASE2 + PHASE3; "Phase 0" -> EARLY_PHASE1. A list of three or
+more phases ("phase I, II and III clinical trials") describes no single trial and is marked
+``generic``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+Span = tuple[int, int]
+
+_NUM = r"(?:IV|I{1,3}|[0-4])(?:[abcABC](?![a-zA-Z]))?"
+_PHASE = re.compile(
+    rf"\b(?:[Pp]hase|PHASE|[Pp]h\.?)\s*[-–]?\s*(?P<first>{_NUM})\b\.?"
+    rf"(?P<rest>(?:\s*(?:/|-|–|,|\bto\b|\band\b|\bor\b|&)\s*(?:(?:[Pp]hase|PHASE)\s*)?{_NUM}\b)*)",
+)
+_REST_NUM = re.compile(_NUM)
+_ROMAN = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+ENUM = {0: "EARLY_PHASE1", 1: "PHASE1", 2: "PHASE2", 3: "PHASE3", 4: "PHASE4"}
+
+
+@dataclass(frozen=True)
+class PhaseMatch:
+    phases: tuple[str, ...]
+    """API enums in order: ("PHASE1", "PHASE2")."""
+    span: Span
+    text: str
+    generic: bool
+    """True for an enumeration of three or more phases (no single trial)."""
+
+
+def _value(token: str) -> int | None:
+    token = token.rstrip("abcABC")
+    return _ROMAN.get(token.upper())
+
+
+def find_phases(text: str) -> list[PhaseMatch]:
+    found: list[PhaseMatch] = []
+    for m in _PHASE.finditer(text):
+        first = _value(m.group("first"))
+        if first is None:
+            continue
+        values = [first]
+        rest = m.group("rest") or ""
+        for r in _REST_NUM.finditer(rest):
+            v = _value(r.group(0))
+            if v is not None and v not in values:
+                values.append(v)
+        end = m.end()
+        if rest and not values[1:]:
+            end = m.end("first")
+        # "Phase I" followed by an unrelated capital I ("Phase I I think") is not worth handling;
+        # but a bare lowercase roman numeral needs the word "phase" to be lowercase too
+        values.sort()
+        found.append(
+            PhaseMatch(
+                phases=tuple(ENUM[v] for v in values),
+                span=(m.start(), end),
+                text=text[m.start() : end],
+                generic=len(values) >= 3,
+            )
+        )
+    return found

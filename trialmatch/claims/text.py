@@ -1,0 +1,193 @@
+"""Text segmentation for extraction: paragraphs and sentences with character spans.
+
+Marketing text arrives in many shapes: one paragraph per line (web pages), hard-wrapped lines
+(PDF brochures), bullet lists, headings without a full stop, contact blocks of phone numbers.
+The segmenter works on offsets into the original text (nothing is rewritten), so every span it
+returns indexes ``Document.text`` directly. It is linear in the size of the text.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from dataclasses import dataclass
+
+
+def _split(words: str) -> list[str]:
+    """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
+    return words.split()
+
+
+Span = tuple[int, int]
+
+_BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
+_LINE = re.compile(r"[^\n]*")
+_BULLET_START = re.compile(r"\s*(?:[•·▪●◦‣∙*\-–—]\s|\d{1,2}[.)]\s|[#>]+\s)")
+_TERMINAL = frozenset(".!?:;")
+# a candidate sentence end: terminal punctuation, optional closing quotes/brackets, whitespace
+_SENT_END = re.compile(r"[.!?]+[\"'”’»)\]]*(?=\s)")
+_NEXT_START = re.compile(r"\s+[\"'“‘«(\[]?[A-Z0-9•\u0400-\u04FF\u4e00-\u9fff\u0600-\u06ff]")
+# tokens that end with a full stop without ending a sentence
+_ABBREV = frozenset(
+    _split("""mr mrs ms dr prof st mt vs etc e.g eg i.e ie approx appr ca cf fig figs no nos vol inc ltd
+    co corp jr sr ph.d phd m.d md d.sc dsc b.sc m.sc mba u.s u.k u.s.a al jan feb mar apr jun jul
+    aug sep sept oct nov dec ref refs pp ed eds est dept univ s.r.o a.s gmbh s.a s.p pat resp
+    approx. tel ext int med""")
+)
+
+
+@dataclass(frozen=True)
+class Segments:
+    """Sentences and paragraphs of one text, as ``[start, end)`` spans (whitespace trimmed)."""
+
+    sentences: tuple[Span, ...]
+    """Sentence spans in order."""
+    para_of: tuple[int, ...]
+    """Paragraph index of each sentence."""
+    paragraphs: tuple[Span, ...]
+    """Paragraph spans in order."""
+    heading: tuple[bool, ...]
+    """True for a sentence that looks like a heading (short line, no final punctuation)."""
+
+    def sentence_at(self, pos: int) -> int:
+        """Index of the sentence containing (or, between sentences, preceding) ``pos``."""
+        i = bisect_right(self._starts, pos) - 1
+        return max(i, 0)
+
+    @property
+    def _starts(self) -> list[int]:
+        starts = self.__dict__.get("_starts_cache")
+        if starts is None:
+            starts = [s for s, _ in self.sentences]
+            object.__setattr__(self, "_starts_cache", starts)
+        return starts
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def _is_abbrev(text: str, dot: int) -> bool:
+    """Does the full stop at ``dot`` end an abbreviation or an initial rather than a sentence?"""
+    j = dot
+    while j > 0 and not text[j - 1].isspace() and text[j - 1] not in '("“':
+        j -= 1
+    token = text[j:dot].lower().rstrip(".")
+    if not token:
+        return False
+    if token in _ABBREV:
+        return True
+    # single capital initial ("L.", "J. M.") or dotted acronym ("U.S")
+    if len(token) == 1 and token.isalpha():
+        return True
+    return bool("." in token and all(len(p) <= 2 for p in token.split(".")))
+
+
+def _soft_join(prev: str, nxt: str) -> bool:
+    """Is the line break between ``prev`` and ``nxt`` a wrap inside one sentence?"""
+    p = prev.rstrip()
+    n = nxt.lstrip()
+    if not p or not n:
+        return False
+    if _BULLET_START.match(nxt):
+        return False
+    if p[-1] in _TERMINAL:
+        return False
+    if not any(c.isalpha() for c in p) or not any(c.isalpha() for c in n[:20]):
+        return False  # phone numbers, figures tables
+    first = n[0]
+    if first.islower() or first in ",;)–—-":
+        return True
+    if p[-1] in ",–—-(&" or p.split()[-1].lower() in _JOINERS:
+        return True
+    # a long line that stops without punctuation is a wrapped line, a short one a heading;
+    # so is a line in Title Case ("“MADE IN” Bioinova: Suspensions of Human Autologous MSCs")
+    words = [w for w in re.findall(r"[^\W\d_][\w\-’']*", p)]
+    if (
+        len(words) >= 3
+        and words[0][0].isupper()
+        and sum(w[0].isupper() for w in words) >= 0.7 * len(words)
+    ):
+        return False
+    return len(p) >= 45 and not p.isupper()
+
+
+_JOINERS = frozenset(
+    _split(
+        "a an the of in on at to for and or with by from as is are was were be been that which who "
+        "whose than into"
+    )
+)
+
+
+def segment(text: str) -> Segments:
+    """Split ``text`` into paragraphs and sentences (spans into ``text``)."""
+    sentences: list[Span] = []
+    para_of: list[int] = []
+    paragraphs: list[Span] = []
+    heading: list[bool] = []
+    pos = 0
+    blocks: list[Span] = []
+    for m in _BLANK_LINE.finditer(text):
+        blocks.append((pos, m.start()))
+        pos = m.end()
+    blocks.append((pos, len(text)))
+    for bstart, bend in blocks:
+        # lines of the block, grouped into runs joined by soft wraps
+        runs: list[list[Span]] = []
+        lines: list[Span] = []
+        p = bstart
+        while p <= bend:
+            nl = text.find("\n", p, bend)
+            if nl < 0:
+                nl = bend
+            lines.append((p, nl))
+            p = nl + 1
+        prev_line: Span | None = None
+        for ls, le in lines:
+            if not text[ls:le].strip():
+                continue
+            if (
+                prev_line is not None
+                and runs
+                and _soft_join(text[prev_line[0] : prev_line[1]], text[ls:le])
+            ):
+                runs[-1].append((ls, le))
+            else:
+                runs.append([(ls, le)])
+            prev_line = (ls, le)
+        if not runs:
+            continue
+        pstart, pend = _trim(text, runs[0][0][0], runs[-1][-1][1])
+        pidx = len(paragraphs)
+        paragraphs.append((pstart, pend))
+        for run in runs:
+            rstart, rend = run[0][0], run[-1][1]
+            single_line = len(run) == 1
+            s = rstart
+            for m in _SENT_END.finditer(text, rstart, rend):
+                end = m.end()
+                if not _NEXT_START.match(text, end, rend):
+                    continue
+                dot = m.start()
+                if text[dot] == "." and m.end() - m.start() == 1 and _is_abbrev(text, dot):
+                    continue
+                span = _trim(text, s, end)
+                if span[0] < span[1]:
+                    sentences.append(span)
+                    para_of.append(pidx)
+                    heading.append(False)
+                s = end
+            span = _trim(text, s, rend)
+            if span[0] < span[1]:
+                sentences.append(span)
+                para_of.append(pidx)
+                frag = text[span[0] : span[1]]
+                heading.append(
+                    single_line and s == rstart and frag[-1] not in ".!?:;," and len(frag) < 120
+                )
+    return Segments(tuple(sentences), tuple(para_of), tuple(paragraphs), tuple(heading))
