@@ -462,3 +462,14 @@ def test_samples_are_what_make_samples_writes(tmp_path, monkeypatch):
     module.main()
     for made in tmp_path.iterdir():
         assert made.read_bytes() == (DOCS / made.name).read_bytes(), made.name
+
+
+def test_large_latin1_file_is_decoded_whatever_its_size(tmp_path):
+    """Regression: charset-normalizer alone found nothing for this 2 MB file at some sizes."""
+    data = Path(sample("essai_latin1.txt")).read_bytes()
+    for copies in (6329, 6331):
+        path = tmp_path / f"big{copies}.txt"
+        path.write_bytes(data * copies)
+        doc = read_document(path)
+        assert doc.encoding == "cp1252"
+        assert doc.text == data.decode("latin-1") * copies
