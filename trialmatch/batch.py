@@ -741,6 +741,7 @@ def _execute(options: BatchOptions, state: StateDB, registry: Registry) -> Batch
             except UnavailableError as exc:
                 log.error("registry unreachable: %s", exc)
                 state.add_requests(run.run.run_id, registry.requests_made - before)
+                state.abandon_run(run.run.run_id)  # the next start begins a clean run
                 return BatchResult(
                     EXIT_FATAL, run.run_dir, message=f"registry unreachable: {exc}",
                     resumed=run.resumed,
