@@ -48,7 +48,7 @@ def test_two_nights_on_the_api_refresh_tracked_studies_past_the_cache(tmp_path):
                 cache_path=tmp_path / "http.sqlite",
                 cache_expire_hours=24 * 365,
                 rate=0,
-            ),  # fmt: skip
+            ),
             state_path=state,
             progress=False,
         )
@@ -117,7 +117,7 @@ def test_registry_unreachable_is_fatal(tmp_path, monkeypatch):
             registry=RegistrySettings(source="api", api_url=url),
             state_path=tmp_path / "s.sqlite",
             progress=False,
-        )  # fmt: skip
+        )
     )
     assert result.exit_code == 2
     assert "unreachable" in result.message
