@@ -157,7 +157,7 @@ SCORING = Scoring(
         "intervention": FeatureWeight(agreed=3.0, partly=0.8, disagreed=-2.0),
         "sponsor": FeatureWeight(agreed=2.5, partly=1.0, disagreed=-1.0),
         "condition": FeatureWeight(agreed=1.0, partly=0.4, disagreed=-2.5),
-        "phase": FeatureWeight(agreed=1.0, partly=0.5, disagreed=-1.5),
+        "phase": FeatureWeight(agreed=1.0, partly=0.5, disagreed=-3.0),
         "design": FeatureWeight(agreed=0.5, partly=0.2, disagreed=-2.0),  # per term
         "enrollment": FeatureWeight(agreed=1.5, partly=0.5, disagreed=-2.5),
         "dates": FeatureWeight(agreed=1.2, partly=0.4, disagreed=-2.0),
@@ -1147,6 +1147,46 @@ def _shared_identity(study: Study, linked: list[Study], book: AliasBook, p: _Pro
     return ""
 
 
+def _logit(score: float) -> float:
+    score = min(max(score, 1e-12), 1 - 1e-12)
+    return math.log(score / (1 - score))
+
+
+def _compete(
+    scores: dict[tuple[str, str], Match], profiles: list[_Profile], pool: Mapping[str, Study]
+) -> None:
+    """Records that would each pass on their own compete for the claim.
+
+    score_i = e^l_i / (1 + e^l_i + sum of e^l_j over rivals j), where l is the log-odds from
+    the features and the 1 stands for "none of them". Rivals are the other records with l > 0,
+    less the best (trial_count - 1) of them, which the claim may also link. Two sibling records
+    that fit a vague claim equally (same product and sponsor, nothing else to tell them apart)
+    then fall below the threshold: the claim abstains instead of picking one at random.
+    """
+    for p in profiles:
+        cid = p.claim.claim_id
+        k = max(p.claim.trial_count, 1)
+        logits = {nct: _logit(scores[(cid, nct)].score) for nct in pool}
+        strong = sorted(((v, n) for n, v in logits.items() if v > 0), reverse=True)
+        if len(strong) <= k:
+            continue  # no more records pass than the claim may link: nothing competes
+        for nct in pool:
+            rivals = [(v, n) for v, n in strong if n != nct][k - 1 :]
+            if not rivals:
+                continue
+            mine = math.exp(min(logits[nct], 50.0))
+            weight = sum(math.exp(min(v, 50.0)) for v, _ in rivals)
+            m = scores[(cid, nct)]
+            new = mine / (1.0 + mine + weight)
+            names = ", ".join(f"{n} ({logistic(v):.2f})" for v, n in rivals[:3])
+            reason = Reason(
+                "ambiguity",
+                "partly",
+                f"competes with {names}: {m.score:.2f} shared with equally fitting records",
+            )
+            scores[(cid, nct)] = Match(m.nct_id, new, (*m.reasons, reason), m.confirmed_by_reviewer)
+
+
 def _content_fit(p: _Profile, study: Study, book: AliasBook) -> Match:
     return score_claim(p, study, book, with_id=False)
 
@@ -1184,6 +1224,8 @@ def match_document(
     for p in profiles:
         for nct, s in pool.items():
             scores[(p.claim.claim_id, nct)], uncapped[(p.claim.claim_id, nct)] = _score(p, s, book)
+
+    _compete(scores, profiles, pool)
 
     linked: dict[str, list[Match]] = {p.claim.claim_id: [] for p in profiles}
     taken: set[str] = set()
