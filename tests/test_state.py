@@ -131,6 +131,10 @@ def test_extraction_cache_and_schema_guard(tmp_path):
         db.put_extraction("ab" * 32, "fp1", '{"doc": "x"}')
         assert db.get_extraction("ab" * 32, "fp1") == '{"doc": "x"}'
         assert db.get_extraction("ab" * 32, "fp2") is None  # extractor changed: re-extract
+        db.put_extraction("cd" * 32, "fp2", "{}")
+        assert db.prune_extractions("fp2") == 1  # entries of old extraction code are dropped
+        assert db.get_extraction("ab" * 32, "fp1") is None
+        assert db.get_extraction("cd" * 32, "fp2") == "{}"
         db.conn.execute("UPDATE meta SET value='99' WHERE key='schema'")
     with pytest.raises(StateError, match="schema 99"):
         StateDB(path)

@@ -751,6 +751,9 @@ def _execute(options: BatchOptions, state: StateDB, registry: Registry) -> Batch
                 stamp = None
             state.set_data_timestamp(run.run.run_id, stamp)
             state.add_requests(run.run.run_id, registry.requests_made - before)
+        pruned = state.prune_extractions(run.ex_fp)
+        if pruned:
+            log.info("extraction code changed: %d cached extractions dropped", pruned)
         run.refresh()
         paths = run.documents()
         done = state.document_hashes(run.run.run_id)

@@ -472,6 +472,12 @@ class StateDB:
         ).fetchone()
         return row["claims"] if row else None
 
+    def prune_extractions(self, keep_fingerprint: str) -> int:
+        """Drop cached extractions made by other extraction code; returns how many."""
+        with self.transaction() as c:
+            cur = c.execute("DELETE FROM extractions WHERE fingerprint<>?", (keep_fingerprint,))
+            return cur.rowcount
+
     def put_extraction(self, sha256: str, fingerprint: str, claims_json: str) -> None:
         with self.transaction() as c:
             c.execute(
