@@ -181,7 +181,7 @@ def _claim_view(claim: Mapping[str, Any], studies: Mapping[str, Mapping[str, Any
     }
 
 
-def _figure_view(fig: Mapping[str, Any]) -> dict:
+def _figure_view(fig: Mapping[str, Any], studies: Mapping[str, Mapping[str, Any]]) -> dict:
     verdict = fig.get("figure_verdict") or ""
     return {
         "text": figure_text(fig),
@@ -189,7 +189,14 @@ def _figure_view(fig: Mapping[str, Any]) -> dict:
         "claim_id": fig.get("claim_id"),
         "verdict": verdict,
         "css": VERDICT_CLASSES.get(verdict, "v-missing"),
-        "records": [{"nct_id": n, "url": safe_study_url(n)} for n in fig.get("nct_ids") or []],
+        "records": [
+            {
+                "nct_id": n,
+                "url": safe_study_url(n),
+                "as_of": studies.get(n, {}).get("record_version"),
+            }
+            for n in fig.get("nct_ids") or []
+        ],
         "registered": [outcome_text(o) for o in fig.get("registered_outcomes") or []],
     }
 
@@ -222,7 +229,7 @@ def render_html(report: RunReport) -> str:
                 "sha256": (doc.get("sha256") or "")[:12],
                 "error": doc.get("error"),
                 "claims": [_claim_view(c, report.studies) for c in doc.get("claims", [])],
-                "figures": [_figure_view(f) for f in doc.get("figures", [])],
+                "figures": [_figure_view(f, report.studies) for f in doc.get("figures", [])],
             }
         )
     counts = report.counts()
