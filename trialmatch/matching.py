@@ -1014,7 +1014,7 @@ class _Searcher:
 
 
 def _site_core(site: str) -> str:
-    return " ".join(facts.org_core(site))
+    return _essie(" ".join(facts.org_core(site)))
 
 
 def _sponsor_core(sponsor: str) -> str:
@@ -1045,6 +1045,31 @@ _COMPANY_WORDS = facts._words(
 )
 
 
+def _essie(text: str, *, phrase: bool = False) -> str:
+    """A claim's words as a safe search expression: no operator characters, no AND/OR/NOT
+    keywords; a hyphenated code name ("MSC-NTF") searched as a phrase."""
+    clean = re.sub(r"[\"()\[\]{}:^~*?\\®™©]", " ", text)
+    words = [w.lower() if w in ("AND", "OR", "NOT") else w for w in clean.split()]
+    out = " ".join(words)
+    if phrase and len(words) == 1 and "-" in out:
+        return f'"{out}"'
+    return out
+
+
+def _cites(claim: Claim, study: Study) -> bool:
+    ids = _ids_of(study)
+    return any(n in ids for n in claim.nct_ids) or any(
+        facts.fold(o) in ids for o in claim.other_ids
+    )
+
+
+_KEY_FEATURES = ("intervention", "sponsor", "condition", "phase")
+
+
+def _key_conflicts(m: Match) -> list[Reason]:
+    return [r for r in m.reasons if r.outcome == "disagreed" and r.feature in _KEY_FEATURES]
+
+
 def _query_condition(p: _Profile) -> str | None:
     """The fullest spelling of the claim's condition ("Spinal muscular atrophy" over "SMA"):
     an abbreviation may not be indexed the way the record spells the condition."""
@@ -1063,21 +1088,38 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
             made[p.claim.claim_id].append(d)
         return found
 
-    # 1. IDs
+    # 1. IDs: NCT IDs in one batched get, other IDs (EudraCT, ...) through the id search area
     cited = [n for p in profiles for n in p.claim.nct_ids]
     if cited:
         searcher.get(cited)
         for p in profiles:
             for n in p.claim.nct_ids:
                 made[p.claim.claim_id].append(f'get "{n}"')
+    by_other: dict[str, list[str]] = {}
     for p in profiles:
         for o in p.claim.other_ids:
-            run(p, Query(id=o, limit=10))
+            by_other[p.claim.claim_id] = by_other.get(p.claim.claim_id, []) + run(
+                p, Query(id=_essie(o), limit=10)
+            )
+    # a claim whose cited record is found and fits what the text says needs no more searching;
+    # one that does not fit is searched for what the text really describes
+    settled: set[str] = set()
+    for p in profiles:
+        ids = [i for i in p.claim.nct_ids if i in searcher.studies] + [
+            i for i in by_other.get(p.claim.claim_id, []) if _cites(p.claim, searcher.studies[i])
+        ]
+        if not ids:
+            continue
+        for i in ids:
+            book.learn(searcher.studies[i], p.names)
+        if all(not _key_conflicts(_content_fit(p, searcher.studies[i], book)) for i in ids):
+            settled.add(p.claim.claim_id)
+    profiles = [p for p in profiles if p.claim.claim_id not in settled]
     # 2. product names, then the aliases the registry gives them
     for p in profiles:
         for n in p.names:
             if facts.is_specific(n):
-                run(p, Query(term=n, limit=limit))
+                run(p, Query(term=_essie(n, phrase=True), limit=limit))
     all_names = {n for p in profiles for n in p.names if facts.is_specific(n)}
     for s in list(searcher.studies.values()):
         book.learn(s, all_names)
@@ -1091,23 +1133,24 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
                     continue
                 queried.add(fa)
                 extra += 1
-                run(p, Query(term=alias, limit=limit))
+                run(p, Query(term=_essie(alias, phrase=True), limit=limit))
     for s in list(searcher.studies.values()):
         book.learn(s, all_names)
     # 3. sponsors and sites, narrowed by condition when one is known
     for p in profiles:
         cond = _query_condition(p)
+        cond = _essie(cond) if cond else None
         for sp in p.sponsors[:2]:
             # narrowed by condition first; the condition may be spelled differently in the
             # record (an abbreviation), so an empty answer is retried without it
-            found = run(p, Query(spons=_sponsor_core(sp), cond=cond, limit=limit))
+            found = run(p, Query(spons=_essie(_sponsor_core(sp)), cond=cond, limit=limit))
             if not found and cond:
-                found = run(p, Query(spons=_sponsor_core(sp), limit=limit))
+                found = run(p, Query(spons=_essie(_sponsor_core(sp)), limit=limit))
             # a name run into its neighbour ("NurOwn BrainStorm Cell Therapeutics") still has
             # one distinctive word the registry knows
             key = _distinctive_word(sp)
             if not found and key and facts.fold(key) != facts.fold(_sponsor_core(sp)):
-                run(p, Query(spons=key, cond=cond, limit=limit))
+                run(p, Query(spons=_essie(key), cond=cond, limit=limit))
         for site in p.claim.sites[:2]:
             core = _site_core(site)
             if core and not run(p, Query(term=core, cond=cond, limit=limit)) and cond:
@@ -1124,7 +1167,14 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
         )
         if not anchored and p.conditions and details >= 1:
             generic = next((n for n in p.names if not facts.is_specific(n)), None)
-            run(p, Query(cond=_query_condition(p), intr=generic, limit=100))
+            run(
+                p,
+                Query(
+                    cond=_essie(_query_condition(p) or ""),
+                    intr=_essie(generic) if generic else None,
+                    limit=100,
+                ),
+            )
     return made
 
 
@@ -1249,12 +1299,7 @@ def match_document(
             linked[cid].append(scores[(cid, s.nct_id)])
             taken.add(s.nct_id)
             fit = _content_fit(p, s, book)
-            bad = [
-                r
-                for r in fit.reasons
-                if r.outcome == "disagreed"
-                and r.feature in ("intervention", "sponsor", "condition", "phase")
-            ]
+            bad = _key_conflicts(fit)
             better = max(
                 (
                     (_content_fit(p, o, book), o.nct_id)
