@@ -37,7 +37,7 @@ RECORD_IDS = sorted(p.stem for p in SNAPSHOT_DIR.glob("NCT*.json"))
 def copy_snapshot(dest: Path) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     for p in SNAPSHOT_DIR.glob("NCT*.json"):
-        shutil.copy2(p, dest / p.name)
+        (dest / p.name).write_bytes(p.read_bytes())  # writable copies, whatever the repo's modes
     return dest
 
 
@@ -224,6 +224,25 @@ def test_essie_operators(snap: SnapshotRegistry) -> None:
     assert search(snap, titles='"Adjuvant Study"') == ["NCT02513394"]
     assert search(snap, titles='"Study Adjuvant"') == []
     assert search(snap, intr="Palbo*") == ["NCT02513394"]
+
+
+def test_enum_codes_are_not_words_of_the_record(snap: SnapshotRegistry) -> None:
+    """primaryPurpose TREATMENT is a code: term="treatment" finds the records that say it
+    (in the protocol section: posted results are not searched)."""
+
+    def protocol_text(nct_id: str) -> str:
+        return json.dumps(load_record(nct_id)["protocolSection"]).replace('"TREATMENT"', "")
+
+    saying_it = sorted(i for i in RECORD_IDS if "treatment" in protocol_text(i).lower())
+    assert sorted(search(snap, term="treatment")) == saying_it
+    assert len(saying_it) < len(
+        [i for i in RECORD_IDS if '"TREATMENT"' in (SNAPSHOT_DIR / f"{i}.json").read_text()]
+    )
+
+
+def test_search_ids_gives_the_same_order_without_reading_records(snap: SnapshotRegistry) -> None:
+    for kw in ({"term": "mesenchymal stem cells"}, {"advanced": "AREA[Phase]PHASE2"}):
+        assert snap.search_ids(Query(**kw)) == search(snap, **kw)
 
 
 def test_results_are_ranked_by_relevance_and_limited(snap: SnapshotRegistry) -> None:

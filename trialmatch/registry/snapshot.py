@@ -62,7 +62,7 @@ from trialmatch.registry.study import Study
 
 __all__ = ["FILTER_FIELDS", "INDEX_SCHEMA", "TEXT_FIELDS", "BuildError", "SnapshotRegistry"]
 
-INDEX_SCHEMA = "1"
+INDEX_SCHEMA = "2"
 """Bumped whenever the index layout or its text extraction changes: old indexes are rebuilt."""
 
 INDEX_PREFIX = ".trialmatch-index"
@@ -198,6 +198,36 @@ _OTHER_SKIP = {
     ("armsInterventionsModule", "interventions", "name"),
     ("armsInterventionsModule", "interventions", "otherNames"),
 }
+
+# API enum values (INTERVENTIONAL, TREATMENT, ALL, ...) are codes, not words of the record; they are
+# searchable through AREA[...] filters instead of polluting free-text search
+_ENUM_KEYS = frozenset(
+    (
+        "type",
+        "class",
+        "status",
+        "overallStatus",
+        "lastKnownStatus",
+        "studyType",
+        "phases",
+        "allocation",
+        "interventionModel",
+        "primaryPurpose",
+        "masking",
+        "whoMasked",
+        "sex",
+        "stdAges",
+        "role",
+        "observationalModel",
+        "timePerspective",
+        "samplingMethod",
+        "ipdSharing",
+        "infoTypes",
+        "designTimePerspectives",
+        "responsibleParty",
+    )
+)
+_ENUM_VALUE_RE = re.compile(r"[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*")
 
 _STUDY_COLUMNS = (
     "overall_status",
@@ -530,7 +560,9 @@ def _fts_row(data: dict[str, Any], study: Study) -> tuple[str, ...]:
     other = _join(
         text
         for path, text in _texts(ps)
-        if path not in _OTHER_SKIP and not path[-1].lower().endswith("date")
+        if path not in _OTHER_SKIP
+        and not path[-1].lower().endswith("date")
+        and not (path[-1] in _ENUM_KEYS and _ENUM_VALUE_RE.fullmatch(text))
     )
     return (
         _join((study.nct_id, *study.aliases)),
@@ -1024,7 +1056,10 @@ class SnapshotRegistry(Registry):
         self.index_path, self._db = self._open_index(index_dir)
         self.count = int(self._meta("count") or 0)
         """Number of studies in the index."""
-        self.description = f"snapshot {self.path} ({self.count} studies)"
+        errors = self._db.execute("SELECT count(*) FROM errors").fetchone()[0]
+        self.description = f"snapshot {self.path} ({self.count} studies" + (
+            f", {errors} unusable files)" if errors else ")"
+        )
 
     # ---------------------------------------------------------------- index location / build
     def _candidates(self, index_dir: Path | None) -> list[Path]:
@@ -1313,6 +1348,13 @@ class SnapshotRegistry(Registry):
 
     def search(self, query: Query) -> Iterator[Study]:
         """Studies matching ``query``, best bm25 first (ID order when no text area is given)."""
+        return self._iter(self._search_rows(query))
+
+    def search_ids(self, query: Query) -> list[str]:
+        """The NCT IDs ``search`` would give, in the same order, without reading the records."""
+        return [row[0] for row in self._search_rows(query)]
+
+    def _search_rows(self, query: Query) -> list[Any]:
         match, preds, params = _compile(query)
         limit = max(0, int(query.limit))
         cols = "s.nct_id, s.source, s.offset, s.csize, s.method, s.crc"
@@ -1334,7 +1376,7 @@ class SnapshotRegistry(Registry):
                 raise BadRequestError(
                     f"{query.describe()}: the snapshot index could not run this search ({exc})"
                 ) from exc
-        return self._iter(rows)
+        return rows
 
     def _iter(self, rows: list[Any]) -> Iterator[Study]:
         for row in rows:
@@ -1363,6 +1405,8 @@ def _connect_ro(path: Path) -> sqlite3.Connection | None:
             f"{path.resolve().as_uri()}?mode=ro", uri=True, check_same_thread=False
         )
         db.execute("SELECT 1 FROM meta LIMIT 1")
+        db.execute("PRAGMA mmap_size = 268435456")  # reads through the OS page cache
+        db.execute("PRAGMA cache_size = -32768")
         return db
     except sqlite3.Error:
         return None
