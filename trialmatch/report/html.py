@@ -64,6 +64,23 @@ FLAG_LABELS = {
     "miscited_id": "Cited ID points to a different trial",
 }
 
+STUDY_FACT_LABELS = {
+    "status": "status",
+    "enrollment": "enrollment",
+    "enrollment_type": "enrollment type (actual/estimated)",
+    "start_date": "start date",
+    "start_date_type": "start date type",
+    "primary_completion_date": "primary completion date",
+    "primary_completion_date_type": "primary completion date type",
+    "completion_date": "completion date",
+    "completion_date_type": "completion date type",
+    "first_posted": "first posted",
+    "has_results": "results posted",
+    "results_first_posted": "results first posted",
+    "last_update_posted": "last update posted",
+    "record_version": "record version",
+}
+
 CHANGE_LABELS = {
     "claim added": "New claim",
     "claim removed": "Claim no longer found",
@@ -208,7 +225,9 @@ def _change_view(change: Mapping[str, Any]) -> dict:
         "key": key,
         "url": safe_study_url(key),
         "doc": change.get("doc"),
-        "field": change.get("field"),
+        "field": STUDY_FACT_LABELS.get(change.get("field"), change.get("field"))
+        if change.get("kind") == "study changed"
+        else str(change.get("field") or "").replace("_", " "),
         "old": show(_maybe_json(change.get("old"))),
         "new": show(_maybe_json(change.get("new"))),
     }
@@ -234,12 +253,16 @@ def render_html(report: RunReport) -> str:
         )
     counts = report.counts()
     changes = [_change_view(c) for c in report.changes]
+    by_kind: dict[str, int] = {}
+    for c in changes:
+        by_kind[c["kind"]] = by_kind.get(c["kind"], 0) + 1
     template = _env.get_template("report.html.j2")
     return template.render(
         report=report,
         counts=counts,
         documents=documents,
         changes=changes,
+        changes_by_kind=sorted(by_kind.items()),
         errors=report.errors,
         verdict_classes=VERDICT_CLASSES,
         discrepancy_verdicts=DISCREPANCY_VERDICTS,
