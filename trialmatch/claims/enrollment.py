@@ -70,8 +70,17 @@ _FOLLOW = re.compile(
 def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int | None:
     """The claimed total number of participants among the counts in ``[lo, hi)``."""
     for f in counts:
-        if f.noun in ("of which", "n="):
-            if f.noun == "n=" and not re.search(r"\(\s*[nN]\s*=", text[f.span[0] - 2 : f.span[1]]):
+        if f.noun == "of which":
+            continue
+        if f.noun == "n=":
+            # "a Phase II trial in 2021 (n=48)" is the trial's size; "placebo (n=12)" an arm's
+            before = text[max(lo, f.span[0] - 40) : f.span[0]]
+            if re.search(
+                r"(?:trials?|stud(?:y|ies)|\d{4}|participants|patients|subjects|enrolled|total)"
+                r"\s*[(\[,]?\s*$",
+                before,
+                re.IGNORECASE,
+            ):
                 return int(f.value)
             continue
         s, e = f.span
@@ -89,9 +98,17 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
     seen: set[tuple[int, int]] = set()
     for rx in _ARM_PATTERNS:
         for m in rx.finditer(text, lo, hi):
+            ns = m.start("n")
+            if ns > 0 and (text[ns - 1] in ":/.," or text[ns - 1].isdigit()):
+                continue  # "2:1" is a ratio, not an arm of one
             n = parse_number(m.group("n"))
             label = m.group("label").strip(" -–—\"'“”")
-            label = re.sub(r"^(?:the|a|an)\s+", "", label, flags=re.IGNORECASE)
+            label = re.sub(
+                r"^(?:(?:and|or|while|plus|with|vs\.?|versus)\s+)?(?:the|a|an)?\s*",
+                "",
+                label,
+                flags=re.IGNORECASE,
+            )
             label = _LABEL_TRIM.sub("", label).strip()
             if not label or n is None or len(label.split()) > 6:
                 continue
@@ -104,6 +121,30 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
             arms.append((m.start(), Arm(label=label, n=int(n))))  # type: ignore[arg-type]
     arms.sort(key=lambda t: t[0])  # type: ignore[arg-type,return-value]
     return [a for _, a in arms]  # type: ignore[misc]
+
+
+_RATIO_ARMS = re.compile(
+    r"randomi[sz]ed\s+(?:(?:in\s+)?an?\s+)?(?:\d+\s*:\s*\d+\s+(?:ratio\s+)?)?(?:to\s+)?"
+    r"(?:receive\s+)?(?:either\s+)?(?P<a>[^,.;:()]{1,40}?)\s+(?:or|versus|vs\.?)\s+"
+    r"(?:a\s+|matching\s+)*(?P<b>placebo|sham|standard\s+of\s+care|[^,.;:()]{1,40}?)"
+    r"(?=\s*(?:[,.;:()]|\band\b|\bfor\b|\bover\b|\bat\b|$))",
+    re.IGNORECASE,
+)
+
+
+def ratio_arms_of(text: str, lo: int, hi: int) -> list[Arm]:
+    """Arms named without sizes: "randomized 2:1 to receive X or placebo"."""
+    m = _RATIO_ARMS.search(text, lo, hi)
+    if not m:
+        return []
+    out = []
+    for g in ("a", "b"):
+        label = re.sub(r"^(?:the|a|an)\s+", "", m.group(g).strip(), flags=re.IGNORECASE)
+        label = _LABEL_TRIM.sub("", label).strip()
+        if not label or len(label.split()) > 5 or label.lower() in ("patients", "participants"):
+            return []
+        out.append(Arm(label=label, n=None))
+    return out
 
 
 def follow_up_of(text: str, lo: int, hi: int) -> FollowUp | None:

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from trialmatch.claims import grouping as G
 from trialmatch.claims.dates import find_dates
 from trialmatch.claims.designs import find_designs
-from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of
+from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of, ratio_arms_of
 from trialmatch.claims.ids import find_ids
 from trialmatch.claims.model import Claim, DateSpan, DocumentClaims, Figure
 from trialmatch.claims.names import (
@@ -132,6 +132,17 @@ class _Hits:
         self.products = _Index(find_products(text))
         self.conditions = _Index(find_conditions(text))
         self.nouns = _Index(list(G.TRIAL_NOUN.finditer(text)), key=lambda m: m.span())
+        # a trial the text names ("the HOPE-2 trial") is a trial wherever the name recurs
+        names = {p.value for p in self.products.items if p.kind == "trialname"}
+        found: list[tuple[str, Span]] = []
+        if names:
+            rx = re.compile(
+                r"(?<![\w\-])(?:"
+                + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+                + r")(?![\w\-])"
+            )
+            found = [(m.group(0), m.span()) for m in rx.finditer(text)]
+        self.trial_names = _Index(found, key=lambda x: x[1])
         percents = find_percentages(text)
         counts = _dedupe(find_counts(text))
         doses = find_doses(text)
@@ -162,58 +173,44 @@ def _anchor_spans(text: str, seg: Segments, hits: _Hits, si: int) -> list[tuple[
             anchors.append((p.span[0], p.span[1], "phase"))
     for i in hits.ids.within(lo, hi):
         anchors.append((i.span[0], i.span[1], "id"))
+    for _name, (s, e) in hits.trial_names.within(lo, hi):
+        anchors.append((s, e, "id"))
     anchors.sort()
     return anchors
 
 
 def _mention_for_sentence(
-    text: str, seg: Segments, hits: _Hits, si: int, ref_lines: list[Span]
+    text: str, seg: Segments, hits: _Hits, si: int, ref_lines: list[Span], ctx: _DocContext
 ) -> G.Mention | None:
+    """The trial mention sentence ``si`` makes, or None (no trial noun, generic, animal...)."""
     lo, hi = seg.sentences[si]
     anchors = _anchor_spans(text, seg, hits, si)
-    if not anchors:
-        return None
-    if _in_ranges(lo, ref_lines):
+    if not anchors or _in_ranges(lo, ref_lines):
         return None
     has_id = any(k == "id" for _, _, k in anchors)
     has_phase = any(k == "phase" for _, _, k in anchors)
+    identity = has_id or has_phase
     kinds: list[tuple[str, int, bool, bool]] = []
     for s, e, k in anchors:
         if k != "noun":
             continue
         word = text[s:e].lower()
-        if G._NOT_TRIAL_AFTER.match(text, e) or G._NOT_TRIAL_BEFORE.search(
-            text[max(lo, s - 25) : s]
-        ):
+        if G.not_a_trial_noun(text, lo, s, e):
             continue
-        if word.startswith("investigation") and not re.search(
-            r"clinical\s+$", text[max(lo, s - 12) : s], re.IGNORECASE
-        ):
-            continue
-        if not (has_id or has_phase) and G.animal_context(text, lo, hi, s, e):
-            continue
-        # "study" as a verb: "we study", "to study"
-        if word == "study" and re.search(
-            r"\b(?:to|we|they|i|you|will|can)\s+$", text[max(lo, s - 8) : s], re.IGNORECASE
-        ):
+        if not identity and G.animal_context(text, lo, hi, s, e):
             continue
         kind, count, explicit, is_new = G.classify_noun(text, lo, s)
-        plural = (
-            word.endswith("s")
-            and word not in ("trials",)
-            or word in ("trials", "studies", "investigations")
-        )
         plural = word in ("trials", "studies", "investigations")
-        if plural and kind in ("bare", "vague", "definite") and not (has_id or has_phase):
+        if plural and kind in ("bare", "vague", "definite") and not identity:
             continue  # generic: "clinical studies have verified", "the results of the studies"
-        if kind == "vague" and not (has_id or has_phase):
+        if kind == "vague" and not identity:
             continue
         if kind == "counted" and not plural:
             kind, count, explicit = "indefinite", 1, True
         if kind == "vague":
             kind = "bare"
         kinds.append((kind, count, explicit, is_new))
-    if not kinds and not (has_id or has_phase):
+    if not kinds and not identity:
         return None
     if not kinds:
         if (
@@ -223,13 +220,21 @@ def _mention_for_sentence(
         ):
             return None
         kinds.append(("bare", 1, False, False))
+    if not identity and all(k[0] == "bare" for k in kinds):
+        # "Clinical Trial" as a menu item, "every product, trial and ID": a bare noun must
+        # say something checkable to be a trial
+        probe = G.Mention(span=(lo, hi), sentence=si, paragraph=seg.para_of[si], kind="bare")
+        _fill(probe, text, lo, hi, hits, ctx, core=True)
+        if not (
+            probe.enrollment or probe.dates or probe.design or probe.sites or probe.status
+            or probe.follow_up or probe.arms or probe.countries
+        ):  # fmt: skip
+            return None
     # the sentence's kind: an introduction (indefinite / counted) wins over a reference back
     order = {"counted": 0, "indefinite": 1, "definite": 2, "bare": 3}
     kind, count, explicit, is_new = min(kinds, key=lambda k: order[k[0]])
-    is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted")) or (
-        is_new and kind in ("indefinite", "counted")
-    )
-    m = G.Mention(
+    is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted"))
+    return G.Mention(
         span=(lo, hi),
         sentence=si,
         paragraph=seg.para_of[si],
@@ -238,7 +243,20 @@ def _mention_for_sentence(
         trial_count=count,
         count_explicit=explicit or kind == "definite",
     )
-    return m
+
+
+_DATELINE_AFTER = re.compile(r"[*_]*\s*(?:/\s*[A-Za-z][\w ]*/\s*)?[*_]*\s*(?:--|—|–|-\s|:)")
+_DATELINE_BEFORE = re.compile(
+    r"(?:^|\n)[\s*_#]*[A-Z][\w.'’\- ]*(?:,\s*[A-Z][\w.'’\- ]*){0,2},?\s*(?:\([^)]*\)\s*)?$"
+)
+
+
+def _is_dateline(text: str, span: Span) -> bool:
+    """ "BOSTON, March 4, 2024 /PRNewswire/ --": the release's date, not the trial's."""
+    return bool(
+        _DATELINE_AFTER.match(text, span[1])
+        and _DATELINE_BEFORE.search(text[max(0, span[0] - 60) : span[0]])
+    )
 
 
 def _in_ranges(pos: int, ranges: list[Span]) -> bool:
@@ -296,13 +314,15 @@ def _fill(
     for d in hits.dates.within(lo, hi):
         if d.bare_year and not G.bare_year_ok(text, d.span[0]):
             continue
-        if d.span[1] > hi:
+        if d.span[1] > hi or _is_dateline(text, d.span):
             continue
         role = G.date_role(text, lo, d.span[0], d.span[1], hi, d.is_range)
         ds = DateSpan(d.text, d.start, d.end, role, d.precision, d.span)  # type: ignore[arg-type]
         if all((x.start, x.end, x.role) != (ds.start, ds.end, ds.role) for x in m.dates):
             m.dates.append(ds)
     for p in hits.places.within(lo, hi):
+        if _in_ranges(p.span[0], ctx.datelines):
+            continue
         before = text[max(0, p.span[0] - 25) : p.span[0]]
         if re.search(r"(?:based|headquartered|incorporated)\s+in\s+(?:the\s+)?$", before):
             continue
@@ -327,13 +347,16 @@ def _fill(
             or treatment_word_follows(text, p.span[1])
         ):
             _add(m.names, p.value)
+    for name, _span in hits.trial_names.within(lo, hi):
+        _add(m.trial_names, name)
+        _add(m.names, name)
     for c in hits.conditions.within(lo, hi):
         _add(m.conditions, c.value)
     counts = hits.counts.within(lo, hi)
     if m.enrollment is None:
         m.enrollment = enrollment_of(text, lo, hi, counts)
     if not m.arms:
-        m.arms = arms_of(text, lo, hi)
+        m.arms = arms_of(text, lo, hi) or ratio_arms_of(text, lo, hi)
         for a in m.arms:
             if a.label and a.label[0].isupper() and a.label.split()[0] not in ctx.common_arm_words:
                 _add(m.names, a.label.split()[0] if len(a.label.split()) > 1 else a.label)
@@ -381,6 +404,11 @@ class _DocContext:
         )
         self.doc_products = [p for p, _ in prod_counts.most_common(2)]
         self.abbr = abbreviation_map(text)
+        self.datelines = [
+            (text.rfind("\n", 0, d.span[0]) + 1, d.span[1])
+            for d in hits.dates.items
+            if _is_dateline(text, d.span)
+        ]
         cond_counts: Counter[str] = Counter()
         forms: dict[str, str] = {}
         inv = {v.lower(): k for k, v in self.abbr.items()}
@@ -415,7 +443,7 @@ class _DocContext:
             return []
         key, _n = self.cond_counts.most_common(1)[0]
         out = [self.cond_forms[key]]
-        if key in self.abbr:
+        if key in self.abbr and self.abbr[key].lower() != out[0].lower():
             out.append(self.abbr[key])
         return out
 
@@ -457,7 +485,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     last: G.Mention | None = None
     for si in range(n_sent):
         lo, hi = seg.sentences[si]
-        m = _mention_for_sentence(text, seg, hits, si, ref_lines)
+        m = _mention_for_sentence(text, seg, hits, si, ref_lines, ctx)
         if m is not None:
             _fill(m, text, lo, hi, hits, ctx, core=True)
             # "this trial" / "this study" points back at the sentence before it
@@ -513,13 +541,21 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 if sp not in spans:
                     spans.append(sp)
         spans.sort()
+        heading = _section_heading(seg, spans[0][0])
         names = c.values("names")
+        if not names and heading is not None:
+            names = [p.value for p in hits.products.within(*heading) if p.strength >= 1]
         if not names and ctx.doc_products:
             names = list(ctx.doc_products)
         sponsors = _normalize_sponsors(c.values("sponsors"))
         if not sponsors and main_sponsor:
             sponsors = [main_sponsor]
-        conditions = _expand_conditions(c.values("conditions"), ctx.abbr) or ctx.main_conditions()
+        conditions = _expand_conditions(c.values("conditions"), ctx.abbr)
+        if not conditions and heading is not None:
+            conditions = _expand_conditions(
+                [x.value for x in hits.conditions.within(*heading)], ctx.abbr
+            )
+        conditions = conditions or ctx.main_conditions()
         dates: list[DateSpan] = []
         for d in sorted(c.values("dates"), key=lambda d: d.span or (0, 0)):
             if all((x.start, x.end, x.role) != (d.start, d.end, d.role) for x in dates):
@@ -563,6 +599,15 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     )
 
 
+def _section_heading(seg: Segments, pos: int) -> Span | None:
+    """The span of the nearest heading line before ``pos`` ("## Myelora in Duchenne ...")."""
+    si = seg.sentence_at(pos)
+    for i in range(si - 1, -1, -1):
+        if seg.heading[i]:
+            return seg.sentences[i]
+    return None
+
+
 def _prev_end(seg: Segments, si: int) -> int:
     return seg.sentences[si - 1][1] if si > 0 else 0
 
@@ -582,7 +627,8 @@ _POP_AFTER = re.compile(
 _POP_REST = re.compile(
     r"(?P<rest>\s+(?:with|suffering\s+from|diagnosed\s+with|affected\s+by)"
     r"(?:\s+(?!(?:with|and|who|that|were|was|had|have|has|underw\w*|receiv\w*|using|in|at|from|by|for|"
-    r"to|is|are|will|showed|during)\b)[\w\-’']+){1,5})",
+    r"to|is|are|will|showed|during|since|after|before|between|treated|who|which|over|under|"
+    r"across|throughout|than)\b)[\w\-’']+){1,5})",
     re.IGNORECASE,
 )
 _PERSON_NP = re.compile(
@@ -657,6 +703,11 @@ def _population(text: str, lo: int, hi: int, f: FigureMatch) -> str | None:
     return None
 
 
+def _heading_between(seg: Segments, para_a: int, para_b: int) -> bool:
+    """Is there a heading in the paragraphs after ``para_a`` and before ``para_b``?"""
+    return any(para_a < p < para_b and seg.heading[i] for i, p in enumerate(seg.para_of))
+
+
 def _figures(
     text: str,
     seg: Segments,
@@ -674,7 +725,6 @@ def _figures(
         if _DURATION_FIGURE.search(window) and not re.search(r"[-–]\s*old|\bage", window):
             figs.append(d)
     figs = _dedupe(sorted(figs, key=lambda f: f.span))
-    single_claim = claims[0].claim_id if len(claims) == 1 else None
     out: list[Figure] = []
     for f in figs:
         if _in_ranges(f.span[0], ref_lines):
@@ -700,8 +750,18 @@ def _figures(
                         best = (dist, cid)
             if best:
                 claim_id = best[1]
-        if claim_id is None and f.unit in ("ml", "cells") and single_claim:
-            claim_id = single_claim
+        if claim_id is None and f.unit in ("ml", "cells"):
+            # a dose described under a trial ("The method and amount of administration: ...
+            # 1.5 ml") belongs to it: the nearest claim evidence up to three paragraphs before
+            best = None
+            for cid, sents, cparas in claim_sentences:
+                before = [p for p in cparas if 0 < para - p <= 3]
+                if before and not _heading_between(seg, max(before), para + 1):
+                    d = para - max(before)
+                    if best is None or d < best[0]:
+                        best = (d, cid)
+            if best:
+                claim_id = best[1]
         out.append(
             Figure(
                 value=f.value,

@@ -83,7 +83,9 @@ _REFERENCE = re.compile(
 CONTINUATION = re.compile(
     r"\b(?:participants?|subjects?|enrol(?:l)?(?:ed|ing|ment|s)?|randomi[sz]\w*|"
     r"follow(?:ed)?[\s\-]+up|primary\s+(?:end\s?point|outcome)|secondary\s+(?:end\s?point|outcome)|"
-    r"dosed|placebo|cohorts?|arms?|inclusion\s+criteria|eligible)\b",
+    r"dos(?:ed|ing)|placebo|cohorts?|arms?|inclusion\s+criteria|eligible|first\s+patients?|"
+    r"primary\s+completion|top[\s\-]?line|read[\s\-]?out|interim\s+analysis|"
+    r"(?:data|results)\s+(?:are\s+|is\s+)?expected)\b",
     re.IGNORECASE,
 )
 
@@ -110,11 +112,28 @@ _STATUS = [
             re.IGNORECASE,
         ),
     ),
-    ("completed", re.compile(r"\b(?:completed|concluded|finished)\b", re.IGNORECASE)),
+    (
+        "enrollment completed",
+        re.compile(
+            r"\b(?:complet\w*\s+(?:its\s+|the\s+)?(?:patient\s+)?enrol\w*|fully\s+enrol\w*|"
+            r"enrol\w*\s+(?:is|was|has\s+been)\s+(?:now\s+)?complete[d]?|"
+            r"last\s+(?:patient|participant)\s+(?:was\s+)?enrol\w*)",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "completed",
+        re.compile(
+            r"\b(?:completed|concluded|finished)\b"
+            r"(?!\s+(?:its\s+|the\s+)?(?:patient\s+)?(?:enrol|recruit|dosing))",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "launched",
         re.compile(
-            r"\b(?:launch(?:ed|ing)?|initiat(?:ed|ing)|start(?:ed|ing)|beg(?:an|un)|commenc(?:ed|ing))\b",
+            r"\b(?:first\s+(?:patient|participant|subject)s?\s+(?:has\s+been\s+|have\s+been\s+|"
+            r"was\s+|were\s+)?(?:dosed|treated|enrolled|randomi[sz]ed)|launch(?:ed|ing)?|initiat(?:ed|ing)|start(?:ed|ing)|beg(?:an|un)|commenc(?:ed|ing))\b",
             re.IGNORECASE,
         ),
     ),
@@ -130,6 +149,14 @@ _STATUS = [
 ]
 
 _ROLE_CUES = [
+    (
+        "other",
+        re.compile(
+            r"\b(?:complet\w*\s+(?:its\s+|the\s+)?enrol\w*|fully\s+enrol\w*|"
+            r"submi(?:t|ssion)\w*|filing|approval|publish\w*\s+in\s+\d)",
+            re.IGNORECASE,
+        ),
+    ),
     (
         "results",
         re.compile(
@@ -275,7 +302,12 @@ def shares_identity(m: Mention, c: Cluster) -> bool:
         return True
     if set(m.trial_names) & set(c.values("trial_names")):
         return True
-    return bool(m.phases and set(m.phases) & set(c.values("phases")))
+    if not m.phases:
+        return False
+    if m.kind in ("indefinite", "counted"):
+        # "a Phase II trial" after "the Phase 1b/2a study" is another trial
+        return set(m.phases) == set(c.values("phases"))
+    return bool(set(m.phases) & set(c.values("phases")))
 
 
 def _conflicts_cluster(a: Cluster, b: Cluster) -> bool:
@@ -327,10 +359,12 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
 # ------------------------------------------------------------------------ noun phrases
 def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int, bool, bool]:
     """(kind, trial_count, count_explicit, is_new) from the words before a trial noun."""
-    before = text[max(sent_start, noun_start - 90) : noun_start]
-    tokens = _TOKEN.findall(before)
+    base = max(sent_start, noun_start - 90)
+    tokens = [(m.group(0), m.start() + base) for m in _TOKEN.finditer(text, base, noun_start)]
+    tokens = tokens[-9:]
     is_new = False
-    for tok in reversed(tokens[-9:]):
+    for i in range(len(tokens) - 1, -1, -1):
+        tok, pos = tokens[i]
         low = tok.lower()
         if low in _NEW_WORDS:
             is_new = True
@@ -341,12 +375,30 @@ def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int
                 is_new = True
             return "indefinite", 1, True, is_new
         if low in _COUNT_WORDS:
+            # a digit counts trials only as its own word, never inside "Phase 2/3"
+            prev = tokens[i - 1][0].lower() if i > 0 else ""
+            if low.isdigit() and (prev == "phase" or (pos > 0 and not text[pos - 1].isspace())):
+                continue
             return "counted", _COUNT_WORDS[low], True, is_new
         if low in _VAGUE_PLURAL:
             return "vague", 1, False, is_new
         if low in _STOP_BACK or tok in ";:(":
             break
     return "bare", 1, False, is_new
+
+
+def not_a_trial_noun(text: str, lo: int, s: int, e: int) -> bool:
+    """ "trial and error", "free trial", "to study", "further study": not a clinical trial."""
+    word = text[s:e].lower()
+    if _NOT_TRIAL_AFTER.match(text, e) or _NOT_TRIAL_BEFORE.search(text[max(lo, s - 25) : s]):
+        return True
+    if word.startswith("investigation") and not re.search(
+        r"clinical\s+$", text[max(lo, s - 12) : s], re.IGNORECASE
+    ):
+        return True
+    return word == "study" and bool(
+        re.search(r"\b(?:to|we|they|i|you|will|can)\s+$", text[max(lo, s - 8) : s], re.IGNORECASE)
+    )
 
 
 def is_reference_line(text: str, start: int, end: int) -> bool:

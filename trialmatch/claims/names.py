@@ -191,6 +191,14 @@ _SPONSOR_ROLE = re.compile(
     rf"|(?P<b>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),?\s+(?:as\s+)?the\s+(?:study\s+|trial\s+)?sponsor"
     rf"|\b[Tt]he\s+(?P<c>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+[Cc]ompany\b"
     rf"|\b(?:company|sponsor|biotech)\s+(?P<d>[A-Z][a-z]*[A-Z][\w\-]*)"
+    rf"|\b(?P<e>[A-Z][\w\-]+)['’]s\s+(?!(?:disease|syndrome|sclerosis|palsy|ataxia|chorea)\b)"
+    rf"(?:[\w\-®™/]+\s+){{0,3}}?"
+    rf"(?:trial|study|drug|product|candidate|therapy|treatment)\b"
+    rf"|\b(?:CEO|Chief\s+Executive\s+Officer|President|[Ff]ounder|Chief\s+Medical\s+Officer|CMO|"
+    rf"Chief\s+Scientific\s+Officer|spokes(?:wo)?man|spokesperson)\s+(?:of|at)\s+"
+    rf"(?P<f>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
+    rf"|(?P<g>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD}),\s+an?\s+(?:[\w\-]+\s+){{0,4}}?"
+    rf"(?:company|biotech|firm|developer|manufacturer|maker|drugmaker|startup)\b"
 )
 _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
 
@@ -239,10 +247,12 @@ def find_sponsors(text: str) -> list[NameMatch]:
         if name and name not in _COMMON_CAPS:
             out.append(NameMatch("sponsor", name, (m.end("name") - len(raw), m.end("name")), 2))
     for m in _SPONSOR_ROLE.finditer(text):
-        for g in "abcd":
+        for g in "abcdefg":
             if m.group(g):
                 raw = _trim_org(m.group(g))
                 name = _clean_org(raw)
+                if g in "eg" and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
+                    continue
                 if name and name not in _COMMON_CAPS and not _is_site_name(name):
                     out.append(NameMatch("sponsor", name, (m.end(g) - len(raw), m.end(g)), 2))
     return out
@@ -331,10 +341,24 @@ _TREAT_NEXT = re.compile(
     r"\s+(?:treatment|therapy|transplants?|transplantation|injections?|infusions?|cells|"
     r"administration|program|arm|group)\b"
 )
+_TRIAL_ADJ = (
+    r"(?:(?:Phase\s+\w+(?:/\w+)?|pivotal|clinical|registrational|confirmatory|extension|open-label|"
+    r"global|randomi[sz]ed|double-blind|placebo-controlled|multi-?cent(?:er|re)|international|"
+    r"ongoing|landmark|first-in-human|late-stage|mid-stage|Phase)\s+)*"
+)
+_TRIAL_NAME_APPOS = re.compile(
+    r"\b(?:trial|study)\s*(?:,|\(|–|—)\s*(?:(?:called|named|dubbed|known\s+as)\s+)?"
+    r"(?P<n>[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Z][a-z]+[A-Z][\w\-]*)\s*(?:,|\)|–|—|;)"
+)
 _TRIAL_NAME = re.compile(
-    r"\b[Tt]he\s+(?P<n>[A-Z][A-Z0-9]*(?:-[A-Z0-9]+)*(?:-?\d+)?|[A-Z][a-z]+[A-Z][\w\-]*)\s+"
-    r"(?:(?:Phase\s+\w+|pivotal|clinical|registrational|confirmatory|extension|open-label|global|"
-    r"randomi[sz]ed|double-blind)\s+)*(?:trial|study|studies|program)\b"
+    rf"\b(?:[Tt]he|[Ii]ts|[Oo]ur|[Tt]heir)\s+{_TRIAL_ADJ}"
+    r"(?P<n>[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Z][a-z]+[A-Z][\w\-]*|[A-Z][a-z]+-\d+[A-Za-z]?)\s+"
+    rf"{_TRIAL_ADJ}(?:trial|study|studies|program)\b"
+)
+
+
+_REGISTRY_ID = re.compile(
+    r"(?:NCT|ISRCTN|ACTRN|ChiCTR|CTRI|DRKS|UMIN|IRCT|KCT|NTR|PACTR|EUCTR|JPRN|jRCT)[\-/]?\d"
 )
 
 
@@ -390,9 +414,11 @@ def find_products(text: str) -> list[NameMatch]:
         add(m.group("n").lower(), m.span("n"), 1)
     for m in _CAMEL.finditer(text):
         add(m.group("n"), m.span("n"), 0)
-    for m in _TRIAL_NAME.finditer(text):
+    for m in [*_TRIAL_NAME.finditer(text), *_TRIAL_NAME_APPOS.finditer(text)]:
         n = m.group("n")
-        if n in _COMMON_CAPS or n in _PLACES or len(n) < 3:
+        if n in _COMMON_CAPS or n in _PLACES or len(n) < 3 or _CONDITION_ABBR.fullmatch(n):
+            continue
+        if _REGISTRY_ID.match(n):
             continue
         add(n, m.span("n"), 2, "trialname")
     return out
@@ -419,7 +445,7 @@ _CONDITION_HEADS = (
     r"degeneration|insufficiency|ischemia|ischaemia|obesity|osteoarthritis|lupus|anemia|anaemia)"
 )
 _CONDITION = re.compile(
-    rf"(?P<c>(?:(?:[A-Z][a-z]+['’]s|[A-Za-z][a-z\-]+)\s+){{0,3}}{_CONDITION_HEADS})\b"
+    rf"(?P<c>(?:(?:[A-Z][a-z]+['’]s|[A-Za-z][A-Za-z\-]+)[ \t]+){{0,3}}{_CONDITION_HEADS})\b"
     rf"|(?P<abbr>\b(?:ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|"
     rf"CML|IPF|NASH|AMD|ASD|CKD|ARDS|TBI|HIV)\b)",
 )
@@ -435,6 +461,10 @@ _CONDITION_BAD = frozenset(
     _split("""disease diseases failure injury injuries disorder syndrome cancer tumor tumors tumour
     tumours degeneration stroke""")
 )
+_CONDITION_ABBR = re.compile(
+    r"ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|CML|IPF|NASH|AMD|ASD|CKD|ARDS|"
+    r"TBI|HIV|AD|PD|CP|MI|HF|ALL|PAD|COVID|COVID-19|CNS|NF1|PKU"
+)
 _ABBR_DEF = re.compile(
     r"(?P<long>(?:[A-Za-z][\w'’\-]*\s+){1,5}?[A-Za-z][\w'’\-]*)\s*\((?P<abbr>[A-Z][A-Za-z0-9]{1,7})\)"
 )
@@ -444,25 +474,49 @@ def find_conditions(text: str) -> list[NameMatch]:
     out: list[NameMatch] = []
     for m in _CONDITION.finditer(text):
         if m.group("abbr"):
-            ab = m.group("abbr")
-            # the acronym alone is only a condition when it is not "US"/"all" in capitals text
-            out.append(NameMatch("condition", ab, m.span("abbr")))
+            out.append(NameMatch("condition", m.group("abbr"), m.span("abbr")))
             continue
         words = m.group("c").split()
-        while words and words[0].lower() in _CONDITION_LEAD_STOP:
-            words.pop(0)
-        if not words:
-            continue
-        phrase = " ".join(words)
+        # keep the words right before the head word, up to the first that is not part of a
+        # disease name ("risk of disease" -> "disease" -> nothing; "Lumora's breast cancer" ->
+        # "breast cancer"; an eponym "Parkinson's disease" stays)
+        kept = [words[-1]]
+        for w in reversed(words[:-1]):
+            low = w.lower()
+            if low in _CONDITION_LEAD_STOP or low in _CONDITION_WORD_STOP:
+                break
+            if w[0].isupper() and w.endswith(("'s", "’s")) and len(kept) > 1:
+                break
+            eponym = w[0].isupper() and not w.endswith(("'s", "’s"))
+            if eponym and len(kept) == 1 and not _eponym_head(kept[0]):
+                break
+            kept.insert(0, w)
+        phrase = " ".join(kept)
         if phrase.lower() in _CONDITION_BAD:
             continue
-        start = (
-            m.end("c") - len(phrase)
-            if " ".join(m.group("c").split()).endswith(phrase)
-            else m.start("c")
-        )
-        out.append(NameMatch("condition", phrase, (start, m.end("c"))))
+        out.append(NameMatch("condition", phrase, (m.end("c") - len(phrase), m.end("c"))))
     return out
+
+
+def _eponym_head(head: str) -> bool:
+    return head.lower() in (
+        "disease",
+        "syndrome",
+        "palsy",
+        "sclerosis",
+        "atrophy",
+        "dystrophy",
+        "ataxia",
+    )
+
+
+_CONDITION_WORD_STOP = frozenset(
+    _split(
+        """risk trial study drug pill patients patient children adults women men people cases
+        treatment therapy cure outcome outcomes progression symptoms signs onset stage form
+        forms type manifestations course rate death deaths survival"""
+    )
+)
 
 
 def abbreviation_map(text: str) -> dict[str, str]:

@@ -116,7 +116,8 @@ _OF_WHICH = re.compile(
 _N_EQUALS = re.compile(r"\b[nN]\s?=\s?(?P<num>\d{1,6})\b")
 _CELLS = re.compile(
     rf"(?P<num>{_DIGITS}|\b{_WORD_NUM}\b)\s*(?:(?P<scale>million|billion|thousand|mln|mio|[mMkK](?=\s*cells)|bn)\b\s*)?"
-    rf"{_SCI}?\s*(?P<unit>(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?)?"
+    rf"{_SCI}?\s*(?P<unit>(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?|"
+    rf"(?-i:[A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+)?"
     rf"(?:cells|MSCs)(?:\s*/\s*kg|\s+per\s+(?:kilogram|kg))?)\b",
     re.IGNORECASE,
 )
@@ -155,9 +156,15 @@ def _scale_value(m: re.Match[str]) -> float | None:
 
 def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
     """Numbers that look like counts but are not: ages, years, times, list markers."""
-    before = text[max(0, start - 12) : start]
+    before = text[max(0, start - 16) : start]
     after = text[end : end + 12]
     if re.search(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|[A-Z]\.,?\s*$", before):
+        return True
+    if re.search(
+        r"(?:\d|\b(?:one|two|three|four|five|ten))\s+(?:in|of|out\s+of)\s+(?:every\s+)?$|\bevery\s+$|\bper\s+$",
+        before,
+    ):
+        return True  # "2 in every 1,000 children": a rate
         return True
     return bool(re.match(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)", after))
 
