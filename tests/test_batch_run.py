@@ -244,7 +244,17 @@ KILLER = textwrap.dedent(
         calls.append(args)
         if len(calls) >= n:
             os.kill(os.getpid(), signal.SIGKILL)
-    batch._TEST_HOOKS[point] = die
+    if point == "mid_transaction":
+        # inside a document's transaction: its row, claims and findings are written, its
+        # studies are being written, nothing is committed yet
+        from trialmatch.state import StateDB
+        put = StateDB._put_studies
+        def put_then_die(c, run_id, studies):
+            put(c, run_id, studies)
+            die()
+        StateDB._put_studies = staticmethod(put_then_die)
+    else:
+        batch._TEST_HOOKS[point] = die
     from trialmatch.cli import main
     sys.exit(main(sys.argv[3:]))
     """
@@ -281,7 +291,8 @@ def _rows(path: Path, root: Path) -> list[tuple]:
     "point, n",
     [
         ("after_commit", 3),  # between documents
-        ("before_commit", 4),  # inside a document, before its transaction commits
+        ("before_commit", 4),  # inside a document, before its transaction begins
+        ("mid_transaction", 4),  # inside the 3rd document's transaction (1st call: refresh)
         ("after_report", 2),  # while writing the reports (after findings.csv, claims.csv)
         ("before_latest", 1),  # every report written, latest not yet moved
     ],
