@@ -1004,6 +1004,13 @@ class _Searcher:
         return ids
 
     def get(self, nct_ids: Sequence[str]) -> list[str]:
+        valid = []
+        for i in nct_ids:
+            try:
+                valid.append(normalize_nct_id(i))
+            except InvalidIdError:
+                continue  # not an NCT ID: nothing to fetch
+        nct_ids = valid
         want = [i for i in dict.fromkeys(nct_ids) if i not in self.studies]
         if want:
             for s in self.registry.get(want):
@@ -1287,6 +1294,9 @@ def match_document(
             for n in decided[cid]:
                 s = searcher.studies.get(n)
                 if s is None:
+                    queries.setdefault(cid, []).append(
+                        f'get "{n}" (reviewer link; not in {registry.description or "the registry"})'
+                    )
                     continue
                 m = scores.get((cid, s.nct_id)) or score_claim(p, s, book)
                 linked[cid].append(Match(m.nct_id, m.score, m.reasons, confirmed_by_reviewer=True))
