@@ -18,6 +18,16 @@ from trialmatch.registry import RegistrySettings
 EXIT_OK, EXIT_PARTIAL, EXIT_FATAL = 0, 1, 2
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"{text!r} must be a number >= 0")
+    return value
+
+
 def _registry_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("registry")
@@ -43,16 +53,17 @@ def _registry_options() -> argparse.ArgumentParser:
     g.add_argument(
         "--cache-expire",
         metavar="HOURS",
-        type=float,
+        type=_non_negative_float,
         default=24.0,
         help="HTTP cache expiry in hours (default: 24)",
     )
     g.add_argument(
         "--rate",
         metavar="REQUESTS_PER_S",
-        type=float,
+        type=_non_negative_float,
         default=1.0,
-        help="client-side rate limit in requests per second (default: 1, the site's Crawl-delay)",
+        help="client-side rate limit in requests per second (default: 1, the site's "
+        "Crawl-delay; 0 turns it off; cached answers are never throttled)",
     )
     return p
 
