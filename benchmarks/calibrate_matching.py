@@ -39,6 +39,9 @@ EXPECTED = {
     "tests/samples/matching/miscited_id.txt": {"NCT01363401"},  # cited: always linked
     "tests/samples/matching/abstain_similar.txt": set(),
     "tests/samples/matching/mayo_no_product.txt": {"NCT01609283"},
+    "tests/samples/matching/mayo_adipose.txt": {"NCT03268603"},
+    "tests/samples/matching/corestem_news.txt": {"NCT04745299", "NCT01363401"},
+    "tests/samples/matching/clinic_mentions_nurown.txt": {"NCT03280056"},
 }
 
 
@@ -70,7 +73,12 @@ def main() -> None:
         print("\nSEEDS AND SAMPLES through the real extractor (links found vs expected)")
         tp = fp = fn = 0
         for rel, want in EXPECTED.items():
-            doc = extract_path(ROOT / rel)
+            try:
+                doc = extract_path(ROOT / rel)
+            except Exception as exc:  # noqa: BLE001 - report an extractor failure and go on
+                print(f"  EXTRACT  {rel}: extraction failed: {type(exc).__name__}: {exc}")
+                fn += len(want)
+                continue
             dm = match_document(doc, reg)
             got = {m.nct_id for c in dm.claims for m in c.matches}
             tp += len(got & want)

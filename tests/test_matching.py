@@ -382,3 +382,59 @@ def test_links_lookup_by_path_or_file_name():
     assert links.for_claim("seeds/000.txt", "c1") == ("NCT01051882",)
     assert links.for_claim("./seeds/000.txt", "c1") == ("NCT01051882",)
     assert links.for_claim("seeds/000.txt", "c2") is None
+
+
+def test_one_company_two_trials_brand_and_code_names(registry):
+    """Sample: NeuroNata-R's Phase 3 (registered as "Lenzumestrocel", the brand only in the
+    title) and the earlier HYNR-CS Phase 1/2: each claim to its own record."""
+    text = _sample("corestem_news.txt")
+    phase3 = Claim(
+        claim_id="cs-1",
+        quote="Corestemchemon's NeuroNata-R (lenzumestrocel) ... is being tested in ALSummit, a "
+        "Phase 3 trial ...",
+        spans=_spans(text, "is being tested in ALSummit, a Phase 3 trial"),
+        names=("NeuroNata-R", "lenzumestrocel"),
+        sponsors=("Corestemchemon",),
+        conditions=("amyotrophic lateral sclerosis",),
+        phases=("PHASE3",),
+        enrollment=115,
+        dates=(DateSpan("March 2021", "2021-03", "2021-03", "start"),),
+        countries=("Korea", "United States"),
+    )
+    early = Claim(
+        claim_id="cs-2",
+        quote="an earlier randomized, open-label Phase 1/2 study of HYNR-CS in 72 patients",
+        spans=_spans(text, "an earlier randomized, open-label Phase 1/2 study of HYNR-CS"),
+        names=("HYNR-CS",),
+        conditions=("ALS",),
+        phases=("PHASE1", "PHASE2"),
+        design=("randomized", "open-label"),
+        enrollment=72,
+        dates=(DateSpan("February 2011 to August 2013", "2011-02", "2013-08", "period"),),
+    )
+    dm = match_document(_doc("corestem_news.txt", phase3, early, text=text), registry)
+    assert _links(dm, "cs-1") == ["NCT04745299"]
+    assert _links(dm, "cs-2") == ["NCT01363401"]
+    # "2011-02-28" lies in the claimed February 2011, "2013-08-31" in August 2013
+    dates = next(r for r in dm.claims[1].matches[0].reasons if r.feature == "dates")
+    assert dates.outcome == "agreed"
+
+
+def test_unanchored_claim_finds_a_record_whose_condition_is_only_in_its_title(registry):
+    """Sample: no product, no sponsor; the record (NCT03268603) lists no condition, but its
+    title names the disease, and size, start month, phase and design single it out."""
+    text = _sample("mayo_adipose.txt")
+    claim = Claim(
+        claim_id="ma-1",
+        quote="Neurologists in Rochester are running a Phase II study ...",
+        spans=_spans(text, "running a Phase II study"),
+        conditions=("amyotrophic lateral sclerosis",),
+        phases=("PHASE2",),
+        design=("single-arm", "open-label"),
+        enrollment=60,
+        dates=(DateSpan("October 2017", "2017-10", "2017-10", "start"),),
+    )
+    dm = match_document(_doc("mayo_adipose.txt", claim, text=text), registry)
+    assert _links(dm, "ma-1") == ["NCT03268603"]
+    cond = next(r for r in dm.claims[0].matches[0].reasons if r.feature == "condition")
+    assert "title" in cond.detail

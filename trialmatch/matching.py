@@ -1174,14 +1174,12 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
         )
         if not anchored and p.conditions and details >= 1:
             generic = next((n for n in p.names if not facts.is_specific(n)), None)
-            run(
-                p,
-                Query(
-                    cond=_essie(_query_condition(p) or ""),
-                    intr=_essie(generic) if generic else None,
-                    limit=100,
-                ),
-            )
+            cond = _essie(_query_condition(p) or "")
+            run(p, Query(cond=cond, intr=_essie(generic) if generic else None, limit=100))
+            # titles name the disease even where a record's condition list is missing or
+            # spelled otherwise; the title words then only score, never testify
+            if details >= 2:
+                run(p, Query(titles=cond, limit=100))
     return made
 
 
