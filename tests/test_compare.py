@@ -249,3 +249,15 @@ def test_linked_without_results_and_miscited_flag():
     flags = [f for f in out.claims[0].flags if f.flag == "miscited_id"]
     assert flags and flags[0].detail == "fits poorly"
     assert all(f.flag in FLAGS for f in out.claims[0].flags)
+
+
+def test_promised_results_against_the_run_date():
+    s = study("NCT01051882")  # hasResults false
+    claim = _claim(dates=(DateSpan("early 2016", "2016-01", "2016-06", "results"),))
+    late = rows(claim, s, run_date=RUN)["results"]
+    assert (late.claimed, late.verdict) == ("2016-01..2016-06", "differs")
+    early = rows(claim, s, run_date=dt.date(2015, 1, 1))["results"]
+    assert early.verdict == "consistent"  # not due yet when checked in 2015
+    posted = rows(claim, study("NCT03280056"), run_date=RUN)["results"]
+    assert posted.registered == {"has_results": True, "results_first_posted": "2024-02-29"}
+    assert posted.verdict == "consistent"

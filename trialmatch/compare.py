@@ -257,6 +257,7 @@ def compare_claim_study(
     retrieved_at: str,
     aliases: dict[str, tuple[str, ...]] | None = None,
     linked_enrollments: Sequence[int | None] = (),
+    run_date: _dt.date | None = None,
 ) -> list[Comparison]:
     """One row per field for one linked record. Registry values come only from structured
     fields of the record; a field the record lacks is ``not in record``."""
@@ -452,7 +453,12 @@ def compare_claim_study(
         }
     rv = ""
     if res and study.has_results is not None:
-        rv = "consistent" if study.has_results else "differs"
+        if study.has_results:
+            rv = "consistent"
+        else:
+            promised = facts.claimed_interval(res.start, res.end)
+            not_due = promised is not None and run_date is not None and promised.last >= run_date
+            rv = "consistent" if not_due else "differs"  # results promised and not posted
     r.add("results", _claimed_date(res), reg_res, rv, "hasResults")
     return r.rows
 
@@ -616,6 +622,7 @@ def compare_document(
                 retrieved_at=matches.retrieved_at,
                 aliases=matches.aliases,
                 linked_enrollments=enrollments,
+                run_date=run_date,
             )
             flags += flags_for(claim, s, run_date=run_date, linked_enrollments=enrollments)
         for nct, detail in cm.miscited:
