@@ -159,3 +159,16 @@ def test_cli_check_with_reviewer_links(tmp_path, capsys):
     bad.write_text("a,b\n", encoding="utf-8")
     assert main(["check", str(seed), "--registry", str(SNAPSHOT_DIR), "--links", str(bad)]) == 2
     assert "bad.csv:1" in capsys.readouterr().err
+
+
+def test_cli_check_goes_on_past_a_missing_document_and_fails_on_a_missing_snapshot(capsys):
+    seed = next(SEEDS_DIR.glob("003*"))
+    code = main(["check", "no-such-file.txt", str(seed), "--registry", str(SNAPSHOT_DIR),
+                 "--format", "json"])  # fmt: skip
+    assert code == 1
+    captured = capsys.readouterr()
+    docs = json.loads(captured.out)
+    assert [d["error"] is None for d in docs] == [False, True]
+    assert [m["nct_id"] for c in docs[1]["claims"] for m in c["matches"]] == ["NCT03828123"]
+    assert "no-such-file.txt" in captured.err
+    assert main(["check", str(seed), "--registry", "/no/such/snapshot"]) == 2

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from trialmatch import __version__
@@ -119,7 +119,12 @@ def cmd_claims(args: argparse.Namespace) -> int:
 
 # ---------------------------------------------------------------------------------- check
 def cmd_check(args: argparse.Namespace) -> int:
-    from trialmatch.claims.extract import extract_paths
+    import datetime as dt
+    import os
+
+    from trialmatch.claims.extract import extract_path
+    from trialmatch.claims.model import DocumentClaims
+    from trialmatch.documents import iter_document_paths
     from trialmatch.matching import load_links
     from trialmatch.pipeline import check_document
     from trialmatch.registry import RegistryError, open_registry
@@ -130,15 +135,35 @@ def cmd_check(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         _err(f"--links {args.links}: {exc}")
         return EXIT_FATAL
+    run_date = dt.datetime.now(dt.UTC).date()  # one run date for every document of the run
+
+    def documents() -> Iterator[DocumentClaims]:
+        for given in args.paths:
+            if not os.path.exists(given):
+                yield DocumentClaims(given, None, error=f"{given}: no such file or directory")
+                continue
+            for path in iter_document_paths([given]):
+                try:
+                    yield extract_path(path, max_bytes=args.max_bytes)
+                except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+                    yield DocumentClaims(
+                        path, None, error=f"{path}: extraction failed ({type(exc).__name__}: {exc})"
+                    )
+
     failed = False
     checked = []
-    with open_registry(_settings(args)) as registry:
-        for doc in extract_paths(args.paths, max_bytes=args.max_bytes):
+    try:
+        registry = open_registry(_settings(args))
+    except RegistryError as exc:
+        _err(f"--registry {args.registry}: {exc}")
+        return EXIT_FATAL
+    with registry:
+        for doc in documents():
             if doc.error:
                 _err(doc.error)
                 failed = True
             try:
-                checked.append(check_document(doc, registry, links=links))
+                checked.append(check_document(doc, registry, links=links, run_date=run_date))
             except RegistryError as exc:
                 _err(f"{doc.doc}: registry lookup failed: {exc}")
                 failed = True
