@@ -132,7 +132,8 @@ def _locate(text: str, quote: str, name: str) -> tuple[int, int]:
 def _describe(claim: Any) -> str:
     return (
         f"phases={list(claim.phases)} enrollment={claim.enrollment} names={list(claim.names)} "
-        f"sponsors={list(claim.sponsors)} nct={list(claim.nct_ids)}"
+        f"sponsors={list(claim.sponsors)} conditions={list(claim.conditions)} "
+        f"nct={list(claim.nct_ids)}"
     )
 
 
@@ -209,7 +210,7 @@ def _evaluate_document(
     for i, ec in enumerate(exp_claims):
         optional = bool(ec.get("optional"))
         j = exp_to_claim.get(i)
-        q = _short(ec["quote"], 60)
+        q = _short(ec["quote"], 60) + (" (optional mention)" if optional else "")
         if j is None:
             if optional:
                 continue
@@ -264,13 +265,13 @@ def _evaluate_document(
                     f"[{name}] trial_count: {q!r} expected {ec['trial_count']}, got {c.trial_count}"
                 )
         for nm in ec.get("names", []):
-            pool = [x.lower() for x in (*c.names, *c.sponsors)]
+            pool = [x.lower() for x in (*c.names, *c.sponsors, *c.sites)]
             ok = any(nm.lower() in x or x in nm.lower() for x in pool if x)
             res.names.add(ok)
             if not ok:
                 res.misses.append(
-                    f"[{name}] name: {q!r} expected {nm!r} in names/sponsors, got "
-                    f"names={list(c.names)} sponsors={list(c.sponsors)}"
+                    f"[{name}] name: {q!r} expected {nm!r} in names/sponsors/sites, got "
+                    f"names={list(c.names)} sponsors={list(c.sponsors)} sites={list(c.sites)}"
                 )
 
         # --- linking
@@ -317,10 +318,18 @@ def _evaluate_document(
             nc for nc in not_claims if nc in text and _overlap(c.spans, *_locate(text, nc, name))
         ]
         over = [exp_claims[i]["quote"] for i, (s, e) in enumerate(locs) if _overlap(c.spans, s, e)]
+        ids = {x.lower() for x in (*c.names, *c.nct_ids, *c.other_ids)}
+        same = [
+            exp_claims[claim_to_exp[k]]["quote"]
+            for k, o in enumerate(claims)
+            if k in claim_to_exp and ids & {x.lower() for x in (*o.names, *o.nct_ids, *o.other_ids)}
+        ]
         if hits_not:
             why = f"a non-trial mention ({_short(hits_not[0], 40)!r})"
         elif over:
             why = f"a second claim for {_short(over[0], 50)!r} (split)"
+        elif same:
+            why = f"same product/ID as the claim of {_short(same[0], 50)!r} (split)"
         else:
             why = "no expected claim here"
         res.misses.append(
