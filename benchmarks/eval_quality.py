@@ -20,6 +20,13 @@ Printed figures:
 Run from the repository root::
 
     .venv/bin/python benchmarks/eval_quality.py [--json]
+
+To score the committed code while the working tree is being edited::
+
+    rm -rf /tmp/tm_head && mkdir /tmp/tm_head && git archive HEAD | tar -x -C /tmp/tm_head
+    (cd /tmp/tm_head && /work/main/.venv/bin/python benchmarks/eval_quality.py)
+
+A document on which the pipeline raises is scored as entirely missed and listed as an error.
 """
 
 from __future__ import annotations
