@@ -542,3 +542,43 @@ def title_overlap(title: str, text: str) -> float:
 
 def study_titles(study: Study) -> list[str]:
     return [t for t in (study.brief_title, study.official_title) if t]
+
+
+# ----------------------------------------------------------------------------- abbreviations
+
+_WORD_RE = re.compile(r"[A-Za-z][A-Za-z'’]*")
+
+
+def expand_abbreviation(abbr: str, text: str) -> str | None:
+    """What an abbreviation stands for in this document: "SMA" -> "spinal muscular atrophy"
+    when the text has words with those initials (a definition "X Y Z (XYZ)" is preferred,
+    otherwise the most frequent spelling). None when the text does not spell it out."""
+    a = abbr.strip()
+    if not re.fullmatch(r"[A-Z]{2,6}", a):
+        return None
+    n = len(a)
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD_RE.finditer(text)]
+    counts: dict[str, int] = {}
+    defined: str | None = None
+    for i in range(len(words) - n + 1):
+        run = words[i : i + n]
+        if "".join(w[0][0] for w in run).upper() != a:
+            continue
+        if any(w[0].lower() in ("the", "of", "and", "in", "a", "an") for w in run):
+            continue
+        # spelled-out words, not other abbreviations ("MS Society" is no expansion of "MS")
+        if any(len(w[0]) > 1 and w[0].isupper() for w in run):
+            continue
+        # the words must be adjacent (only spaces or hyphens between them)
+        if any(not re.fullmatch(r"[\s\-]+", text[run[j][2] : run[j + 1][1]]) for j in range(n - 1)):
+            continue
+        phrase = " ".join(w[0] for w in run)
+        counts[phrase.lower()] = counts.get(phrase.lower(), 0) + 1
+        after = text[run[-1][2] : run[-1][2] + n + 4]
+        if defined is None and re.match(rf"\s*\(\s*{a}\s*\)", after):
+            defined = phrase.lower()
+    if defined:
+        return defined
+    if counts:
+        return max(counts.items(), key=lambda kv: kv[1])[0]
+    return None

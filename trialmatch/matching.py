@@ -143,6 +143,9 @@ class Scoring:
     context_cap: float
     """Most that inherited evidence may add: below the prior's magnitude, so a claim never links
     on what the rest of its document says alone."""
+    rival_margin: float
+    """Log-odds a rival is credited with when records compete for one claim: the best record
+    links only if it beats every rival by about this much (a near tie is a coin flip)."""
     max_candidates: int
     """Rejected candidates reported per claim."""
     search_limit: int
@@ -158,9 +161,9 @@ SCORING = Scoring(
         "sponsor": FeatureWeight(agreed=2.5, partly=1.0, disagreed=-1.0),
         "condition": FeatureWeight(agreed=1.0, partly=0.4, disagreed=-2.5),
         "phase": FeatureWeight(agreed=1.0, partly=0.5, disagreed=-3.0),
-        "design": FeatureWeight(agreed=0.5, partly=0.2, disagreed=-2.0),  # per term
+        "design": FeatureWeight(agreed=0.5, partly=0.2, disagreed=-4.0),  # per term
         "enrollment": FeatureWeight(agreed=1.5, partly=0.5, disagreed=-2.5),
-        "dates": FeatureWeight(agreed=1.2, partly=0.4, disagreed=-2.0),
+        "dates": FeatureWeight(agreed=1.2, partly=0.4, disagreed=-2.0),  # start; completion x0.5
         "country": FeatureWeight(agreed=0.7, partly=0.3, disagreed=-1.5),
         "site": FeatureWeight(agreed=1.5, partly=0.5, disagreed=0.0),
         "title": FeatureWeight(agreed=1.5, partly=0.4, disagreed=0.0),
@@ -169,6 +172,7 @@ SCORING = Scoring(
     context_single=0.9,
     context_multi=0.5,
     context_cap=3.0,
+    rival_margin=1.0,
     max_candidates=3,
     search_limit=50,
 )
@@ -428,7 +432,9 @@ def _evidence_text(doc: DocumentClaims, claim: Claim) -> str:
     return "\n".join(parts)
 
 
-def _profiles(doc: DocumentClaims, book: AliasBook | None = None) -> list[_Profile]:
+def _profiles(
+    doc: DocumentClaims, book: AliasBook | None = None, products: Sequence[str] = ()
+) -> list[_Profile]:
     def same_name(a: str, b: str) -> bool:
         if facts.fold(a) == facts.fold(b):
             return True
@@ -445,7 +451,7 @@ def _profiles(doc: DocumentClaims, book: AliasBook | None = None) -> list[_Profi
         )
 
     doc_names = _distinct(
-        (n for c in doc.claims for n in c.names if facts.is_specific(n)), same_name
+        [*(n for c in doc.claims for n in c.names if facts.is_specific(n)), *products], same_name
     )
     doc_sponsors = _distinct((s for c in doc.claims for s in c.sponsors), same_org)
     doc_conds = _distinct((x for c in doc.claims for x in c.conditions), same_cond)
@@ -807,10 +813,13 @@ def _f_enrollment(p: _Profile, study: Study) -> _Feature:
 
 
 def _f_dates(p: _Profile, study: Study) -> _Feature:
+    """Claimed dates against registered ones, each at its own precision. A start date is a
+    firm fact; a completion date is a plan that often slips, so it weighs less either way."""
     dates = p.claim.dates
     if not dates:
         return _unknown("dates", "the text states no dates")
-    results: list[tuple[str, str]] = []
+    w = SCORING.weights["dates"]
+    parts: list[tuple[str, float, str]] = []  # (outcome, contribution, detail)
     st = facts.claimed_start(dates)
     reg_start = facts.registered_interval(study.start_date)
     comp = facts.completion_of(study)
@@ -818,53 +827,65 @@ def _f_dates(p: _Profile, study: Study) -> _Feature:
     if st and reg_start:
         ci = facts.claimed_interval(st.start, st.start if st.role == "period" else st.end)
         if ci:
-            results.append(
-                (
-                    facts.date_verdict(ci, reg_start),
-                    f"start {ci.text} vs registered {reg_start.text}",
-                )
-            )
+            v = facts.date_verdict(ci, reg_start)
+            value = {"agreed": w.agreed, "partly": w.partly, "disagreed": w.disagreed}[v]
+            parts.append((v, value, f"start {ci.text} vs registered {reg_start.text}"))
     cp = facts.claimed_completion(dates)
     if cp and reg_comp:
         end = cp.end or cp.start
         ci = facts.claimed_interval(end if cp.role == "period" else cp.start, end)
         if ci:
-            results.append(
-                (
-                    facts.date_verdict(ci, reg_comp),
-                    f"completion {ci.text} vs registered {reg_comp.text}",
-                )
+            g = facts.gap_days(ci, reg_comp)
+            v, value = (
+                ("agreed", w.agreed * 0.5)
+                if g == 0
+                else ("partly", w.partly * 0.5)
+                if g <= 366
+                else ("disagreed", w.disagreed * 0.5)
             )
+            parts.append((v, value, f"completion {ci.text} vs registered {reg_comp.text}"))
     rs = facts.claimed_results(dates)
     if rs:
         ri = facts.claimed_interval(rs.start, rs.end)
         if ri and reg_start and reg_start.first > ri.last:
-            results.append(
+            parts.append(
                 (
                     "disagreed",
+                    w.disagreed,
                     f"results claimed {ri.text}, but the registered start is {reg_start.text}",
                 )
             )
         elif ri and reg_comp:
             g = facts.gap_days(ri, reg_comp)
             if g <= 400:
-                results.append(
-                    ("agreed", f"results claimed {ri.text}; registered completion {reg_comp.text}")
-                )
-            elif reg_comp.first > ri.last:
-                results.append(
+                parts.append(
                     (
-                        "disagreed",
+                        "agreed",
+                        w.agreed * 0.5,
                         f"results claimed {ri.text}; registered completion {reg_comp.text}",
                     )
                 )
-        elif ri and reg_start and (ri.first - reg_start.last).days <= 3 * 366:
-            results.append(
-                ("partly", f"results claimed {ri.text}; registered start {reg_start.text}")
-            )
-    if not results:
+            elif reg_comp.first > ri.last:
+                parts.append(
+                    (
+                        "disagreed",
+                        w.disagreed * 0.5,
+                        f"results claimed {ri.text}; registered completion {reg_comp.text}",
+                    )
+                )
+    if not parts:
         return _unknown("dates", "no claimed date has a registered counterpart")
-    return _combine("dates", results)
+    total = sum(v for _, v, _ in parts)
+    kinds = {o for o, _, _ in parts}
+    outcome: Outcome = (
+        "agreed"
+        if kinds == {"agreed"}
+        else "disagreed"
+        if "disagreed" in kinds and total < 0
+        else "partly"
+    )
+    detail = "; ".join(d for _, _, d in parts)
+    return _Feature(Reason("dates", outcome, f"{detail} [{total:+.2f}]"), total)
 
 
 def _record_places(study: Study) -> list[str]:
@@ -1077,14 +1098,28 @@ def _key_conflicts(m: Match) -> list[Reason]:
     return [r for r in m.reasons if r.outcome == "disagreed" and r.feature in _KEY_FEATURES]
 
 
-def _query_condition(p: _Profile) -> str | None:
+def _query_condition(p: _Profile, text: str = "") -> str | None:
     """The fullest spelling of the claim's condition ("Spinal muscular atrophy" over "SMA"):
-    an abbreviation may not be indexed the way the record spells the condition."""
-    return max(p.conditions, key=lambda c: (len(facts.tokens(c)), len(c))) if p.conditions else None
+    an abbreviation may not be indexed the way the record spells the condition. An
+    abbreviation is spelled out from the document itself when it says what it stands for."""
+    if not p.conditions:
+        return None
+    best = max(p.conditions, key=lambda c: (len(facts.tokens(c)), len(c)))
+    if len(facts.tokens(best)) == 1 and text:
+        return facts.expand_abbreviation(best, text) or best
+    return best
 
 
-def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> dict[str, list[str]]:
-    """Candidate queries per claim; returns claim_id -> query descriptions."""
+def _gather(
+    profiles: list[_Profile],
+    searcher: _Searcher,
+    book: AliasBook,
+    text: str = "",
+    products: list[str] | None = None,
+) -> dict[str, list[str]]:
+    """Candidate queries per claim; returns claim_id -> query descriptions. ``products`` receives
+    the sponsors' registered product names that the document text uses."""
+    products = products if products is not None else []
     limit = SCORING.search_limit
     made: dict[str, list[str]] = {p.claim.claim_id: [] for p in profiles}
 
@@ -1143,16 +1178,15 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
                 run(p, Query(term=_essie(alias, phrase=True), limit=limit))
     for s in list(searcher.studies.values()):
         book.learn(s, all_names)
-    # 3. sponsors and sites, narrowed by condition when one is known
+    # 3. sponsors and sites: alone first (a condition abbreviation may be spelled otherwise in
+    #    the record); narrowed by the condition only when the answer fills the page
     for p in profiles:
-        cond = _query_condition(p)
+        cond = _query_condition(p, text)
         cond = _essie(cond) if cond else None
         for sp in p.sponsors[:2]:
-            # narrowed by condition first; the condition may be spelled differently in the
-            # record (an abbreviation), so an empty answer is retried without it
-            found = run(p, Query(spons=_essie(_sponsor_core(sp)), cond=cond, limit=limit))
-            if not found and cond:
-                found = run(p, Query(spons=_essie(_sponsor_core(sp)), limit=limit))
+            found = run(p, Query(spons=_essie(_sponsor_core(sp)), limit=limit))
+            if len(found) >= limit and cond:
+                run(p, Query(spons=_essie(_sponsor_core(sp)), cond=cond, limit=limit))
             # a name run into its neighbour ("NurOwn BrainStorm Cell Therapeutics") still has
             # one distinctive word the registry knows
             key = _distinctive_word(sp)
@@ -1160,8 +1194,8 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
                 run(p, Query(spons=_essie(key), cond=cond, limit=limit))
         for site in p.claim.sites[:2]:
             core = _site_core(site)
-            if core and not run(p, Query(term=core, cond=cond, limit=limit)) and cond:
-                run(p, Query(term=core, limit=limit))
+            if core and len(run(p, Query(term=core, limit=limit))) >= limit and cond:
+                run(p, Query(term=core, cond=cond, limit=limit))
     # 4. no ID, product or sponsor to anchor on: condition plus the generic intervention words,
     #    when the claim says anything else that could single a record out
     for p in profiles:
@@ -1174,12 +1208,37 @@ def _gather(profiles: list[_Profile], searcher: _Searcher, book: AliasBook) -> d
         )
         if not anchored and p.conditions and details >= 1:
             generic = next((n for n in p.names if not facts.is_specific(n)), None)
-            cond = _essie(_query_condition(p) or "")
+            cond = _essie(_query_condition(p, text) or "")
             run(p, Query(cond=cond, intr=_essie(generic) if generic else None, limit=100))
             # titles name the disease even where a record's condition list is missing or
             # spelled otherwise; the title words then only score, never testify
             if details >= 2:
                 run(p, Query(titles=cond, limit=100))
+    # 5. product names the registry knows (from every record found) that the document itself
+    #    uses: what the page is about, even where no claim names them. They are searched, their
+    #    registry aliases too, and claims without a product of their own inherit them.
+    for s in list(searcher.studies.values()):
+        for iv in s.interventions:
+            for frag in name_fragments(iv.name):
+                if (
+                    len(facts.fold(frag).replace(" ", "")) >= 4
+                    and facts.name_in(text, frag)
+                    and facts.fold(frag) not in {facts.fold(x) for x in products}
+                ):
+                    products.append(frag)
+    unnamed = [p for p in profiles if not any(facts.is_specific(n) for n in p.names)]
+    for name in list(products):
+        if facts.fold(name) not in queried and unnamed:
+            queried.add(facts.fold(name))
+            run(unnamed[0], Query(term=_essie(name, phrase=True), limit=limit))
+    for s in list(searcher.studies.values()):
+        book.learn(s, all_names | set(products))
+    for name in list(products):
+        for alias in book.group(name)[1:]:
+            fa = facts.fold(alias)
+            if fa not in queried and len(_units(alias)) <= 3 and unnamed:
+                queried.add(fa)
+                run(unnamed[0], Query(term=_essie(alias, phrase=True), limit=limit))
     return made
 
 
@@ -1214,7 +1273,8 @@ def _compete(
 
     score_i = e^l_i / (1 + e^l_i + sum of e^l_j over rivals j), where l is the log-odds from
     the features and the 1 stands for "none of them". Rivals are the other records with l > 0,
-    less the best (trial_count - 1) of them, which the claim may also link. Two sibling records
+    less the best (trial_count - 1) of them, which the claim may also link; each is credited
+    ``rival_margin`` extra log-odds, so a near tie is no coin flip. Two sibling records
     that fit a vague claim equally (same product and sponsor, nothing else to tell them apart)
     then fall below the threshold: the claim abstains instead of picking one at random.
     """
@@ -1230,7 +1290,7 @@ def _compete(
             if not rivals:
                 continue
             mine = math.exp(min(logits[nct], 50.0))
-            weight = sum(math.exp(min(v, 50.0)) for v, _ in rivals)
+            weight = sum(math.exp(min(v + SCORING.rival_margin, 50.0)) for v, _ in rivals)
             m = scores[(cid, nct)]
             new = mine / (1.0 + mine + weight)
             names = ", ".join(f"{n} ({logistic(v):.2f})" for v, n in rivals[:3])
@@ -1260,8 +1320,10 @@ def match_document(
     book = AliasBook()
     searcher = _Searcher(registry)
     profiles = _profiles(doc)
-    queries = _gather(profiles, searcher, book)
-    profiles = _profiles(doc, book)  # regroup context names now that aliases are known
+    products: list[str] = []
+    queries = _gather(profiles, searcher, book, doc.text or "", products)
+    # regroup context names now that aliases are known, with the sponsors' products the text uses
+    profiles = _profiles(doc, book, products)
 
     decided: dict[str, tuple[str, ...]] = {}
     if links is not None:
