@@ -438,3 +438,63 @@ def test_unanchored_claim_finds_a_record_whose_condition_is_only_in_its_title(re
     assert _links(dm, "ma-1") == ["NCT03268603"]
     cond = next(r for r in dm.claims[0].matches[0].reasons if r.feature == "condition")
     assert "title" in cond.detail
+
+
+def test_a_product_the_page_names_outside_the_claim_is_context(registry):
+    """Sample: the trial sentence names only the sponsor; the page is about NurOwn. The
+    registry knows NurOwn (and, through it, MSC-NTF), so the page's product is searched and
+    inherited, and the title-only Phase 2 record is reached."""
+    text = _sample("nurown_unnamed_claim.txt")
+    claim = Claim(
+        claim_id="un-1",
+        quote="After early studies in Israel, BrainStorm Cell Therapeutics ran a randomized, "
+        "placebo-controlled Phase 2 study of 48 patients with ALS at three hospitals in the "
+        "United States.",
+        spans=_spans(text, "ran a randomized, placebo-controlled Phase 2 study of 48 patients"),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+        design=("randomized", "placebo-controlled"),
+        enrollment=48,
+        countries=("United States",),
+    )
+    dm = match_document(_doc("nurown_unnamed_claim.txt", claim, text=text), registry)
+    assert _links(dm, "un-1") == ["NCT02017912"]
+    iv = next(r for r in dm.claims[0].matches[0].reasons if r.feature == "intervention")
+    assert "named elsewhere in the document" in iv.detail
+    # the open-label single-group NurOwn study contradicts "randomized, placebo-controlled"
+    rejected = {m.nct_id: m for m in dm.claims[0].candidates}
+    design = next(r for r in rejected["NCT01777646"].reasons if r.feature == "design")
+    assert design.outcome == "disagreed"
+
+
+def test_near_tie_between_sibling_records_abstains(registry):
+    """NurOwn Phase 2 with nothing else: NCT01777646 (Phase 2) and NCT01051882 (Phase 1/2)
+    fit almost equally; picking one would be a coin flip."""
+    claim = Claim(
+        claim_id="tie-1",
+        quote="In the earlier Phase 2 study of NurOwn in ALS ...",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("Brainstorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+    )
+    dm = match_document(_doc("x", claim), registry)
+    cm = dm.claims[0]
+    assert cm.matches == ()
+    top = cm.candidates[0]
+    assert top.nct_id == "NCT01777646"
+    assert any(r.feature == "ambiguity" and "NCT01051882" in r.detail for r in top.reasons)
+
+
+def test_abbreviations_are_spelled_out_from_the_document():
+    from trialmatch.facts import expand_abbreviation
+
+    text = _sample("nurown_code_name.txt")
+    assert expand_abbreviation("ALS", text) == "amyotrophic lateral sclerosis"
+    assert expand_abbreviation("SMA", text) is None
+    # another abbreviation is no expansion: "MS Society" does not spell out "MS"
+    assert expand_abbreviation("MS", "MS Society news: multiple sclerosis research") == (
+        "multiple sclerosis"
+    )
