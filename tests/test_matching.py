@@ -498,3 +498,38 @@ def test_abbreviations_are_spelled_out_from_the_document():
     assert expand_abbreviation("MS", "MS Society news: multiple sclerosis research") == (
         "multiple sclerosis"
     )
+
+
+def test_a_clinics_own_claim_does_not_inherit_a_product_the_page_cites(registry):
+    """Sample: the page cites NurOwn's Phase 3, then the clinic's own 85 patients. The cited
+    trial links; the clinic's claim says nothing a NurOwn record could confirm beyond the
+    disease, and inherited context alone never links."""
+    text = _sample("clinic_cites_then_sells.txt")
+    cited = Claim(
+        claim_id="cs-a",
+        quote="BrainStorm Cell Therapeutics' NurOwn has been tested in a randomized, "
+        "placebo-controlled Phase 3 trial of 196 patients with ALS in the United States.",
+        spans=_spans(text, "NurOwn has been tested in a randomized"),
+        names=("NurOwn",),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE3",),
+        design=("randomized", "placebo-controlled"),
+        enrollment=196,
+        countries=("United States",),
+    )
+    own = Claim(
+        claim_id="cs-b",
+        quote="Since 2016 our clinic in Belgrade has treated 85 patients with ALS using "
+        "umbilical cord stem cells, and 62% of them reported easier breathing after three "
+        "months.",
+        spans=_spans(text, "Since 2016 our clinic in Belgrade has treated 85 patients"),
+        names=("umbilical cord stem cells",),
+        conditions=("ALS",),
+        enrollment=85,
+        dates=(DateSpan("Since 2016", "2016", "2016", "start"),),
+        countries=("Serbia",),
+    )
+    dm = match_document(_doc("clinic_cites_then_sells.txt", cited, own, text=text), registry)
+    assert _links(dm, "cs-a") == ["NCT03280056"]
+    assert _links(dm, "cs-b") == []
