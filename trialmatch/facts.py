@@ -11,6 +11,7 @@ by compare as registry values.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import itertools
 import re
 import unicodedata
@@ -74,6 +75,7 @@ LEGAL_WORDS = frozenset(
 _ROMAN = {"i": "1", "ii": "2", "iii": "3", "iv": "4", "v": "5"}
 
 
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents and trademark signs, turn punctuation into spaces."""
     text = unicodedata.normalize("NFKD", text)
@@ -535,9 +537,14 @@ def title_overlap(title: str, text: str) -> float:
     if len(words) < 3:
         return 0.0
     pairs = list(itertools.pairwise(words))
-    tw = [t for t in tokens(text) if t not in _STOP and len(t) > 1]
-    have = set(itertools.pairwise(tw))
+    have = _word_pairs(text)
     return sum(1 for p in pairs if p in have) / len(pairs)
+
+
+@functools.lru_cache(maxsize=1024)
+def _word_pairs(text: str) -> frozenset[tuple[str, str]]:
+    tw = [t for t in tokens(text) if t not in _STOP and len(t) > 1]
+    return frozenset(itertools.pairwise(tw))
 
 
 def study_titles(study: Study) -> list[str]:
