@@ -1,7 +1,23 @@
 # PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Matching: link each claim to its ClinicalTrials.gov record(s), or abstain.
 
-Owned by issue #4. Scoring weights and the threshold live in one place, SCORING, below.
+Owned by issue #4. Scoring weights and the threshold live in one place, SCORING, below; how
+they were set is in docs/CALIBRATION.md.
+
+How a document is matched (``match_document``):
+
+1. Candidates: cited NCT IDs in one batched ``get``; other IDs (EudraCT, ...) through the
+   ``id`` search area. A claim whose cited record fits what the text says needs nothing more.
+   Otherwise product names (``term``), then the other names the registry itself gives those
+   products (intervention names, other names, "X (Y)" in titles: ``AliasBook``); sponsors
+   (``spons``) and sites; for claims with none of these, the disease with the claim's generic
+   intervention words; finally registry product names the page itself uses. Each distinct
+   query runs once per document and is recorded with the claims it served.
+2. Scoring: every record found against every claim, feature by feature (``Reason``), into
+   log-odds; evidence a claim only inherits from its document is capped; records that each
+   pass on their own compete (a near tie abstains).
+3. Assignment: reviewer links, then cited IDs (always linked; a misfit is ``miscited``), then
+   the best remaining pairs, each record to one claim, each claim up to ``trial_count``.
 """
 
 from __future__ import annotations
