@@ -14,6 +14,11 @@ import calendar
 import re
 from dataclasses import dataclass
 
+
+def _end(text: str, hi: int | None) -> int:
+    return len(text) if hi is None else hi
+
+
 Span = tuple[int, int]
 
 _MONTHS = {
@@ -147,9 +152,14 @@ def _parse_single(m: re.Match[str], p: str) -> tuple[str, str, str] | None:
     return None
 
 
-def find_dates(text: str) -> list[DateMatch]:
+_DIGIT = re.compile(r"\d")
+
+
+def find_dates(text: str, lo: int = 0, hi: int | None = None) -> list[DateMatch]:
     out: list[DateMatch] = []
-    for m in _DATE.finditer(text):
+    if not _DIGIT.search(text, lo, _end(text, hi)):
+        return out
+    for m in _DATE.finditer(text, lo, _end(text, hi)):
         a = _parse_single(m, "a")
         if a is None:
             continue

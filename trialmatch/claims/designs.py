@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import re
 
+
+def _end(text: str, hi: int | None) -> int:
+    return len(text) if hi is None else hi
+
+
 Span = tuple[int, int]
 
 _DESIGN = re.compile(
@@ -31,10 +36,16 @@ _TERM = {
 }
 
 
-def find_designs(text: str) -> list[tuple[str, Span]]:
+_KEYS = ("random", "blind", "mask", "label", "placebo", "sham", "arm", "group", "multi")
+
+
+def find_designs(text: str, lo: int = 0, hi: int | None = None) -> list[tuple[str, Span]]:
     """(term, span) for every design term in ``text``."""
     out: list[tuple[str, Span]] = []
-    for m in _DESIGN.finditer(text):
+    low = text[lo : _end(text, hi)].lower()
+    if not any(k in low for k in _KEYS) and "RCT" not in text[lo : _end(text, hi)]:
+        return out
+    for m in _DESIGN.finditer(text, lo, _end(text, hi)):
         kind = m.lastgroup
         if kind == "rand" and m.group(0) == "rct":
             continue

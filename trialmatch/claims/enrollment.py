@@ -93,10 +93,27 @@ def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int
     return None
 
 
+_ARM_GATE = re.compile(
+    r"receiv|given|\bget\b|treated|randomi|assign|allocat|remaining|other|n\s?=", re.IGNORECASE
+)
+
+
 def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
     arms: list[Arm] = []
+    if not _ARM_GATE.search(text, lo, hi):
+        return arms
+    region = text[lo:hi].lower()
+    patterns = []
+    if any(
+        k in region for k in ("receiv", "given", "get", "treated", "randomi", "assign", "alloc")
+    ):
+        patterns.append(_ARM_PATTERNS[0])
+    if "remaining" in region or "other" in region:
+        patterns.append(_ARM_PATTERNS[1])
+    if "n=" in region.replace(" ", ""):
+        patterns.append(_ARM_PATTERNS[2])
     seen: set[tuple[int, int]] = set()
-    for rx in _ARM_PATTERNS:
+    for rx in patterns:
         for m in rx.finditer(text, lo, hi):
             ns = m.start("n")
             if ns > 0 and (text[ns - 1] in ":/.," or text[ns - 1].isdigit()):
@@ -134,7 +151,7 @@ _RATIO_ARMS = re.compile(
 
 def ratio_arms_of(text: str, lo: int, hi: int) -> list[Arm]:
     """Arms named without sizes: "randomized 2:1 to receive X or placebo"."""
-    m = _RATIO_ARMS.search(text, lo, hi)
+    m = _RATIO_ARMS.search(text, lo, hi) if "andomi" in text[lo:hi] else None
     if not m:
         return []
     out = []
@@ -148,6 +165,8 @@ def ratio_arms_of(text: str, lo: int, hi: int) -> list[Arm]:
 
 
 def follow_up_of(text: str, lo: int, hi: int) -> FollowUp | None:
+    if "follow" not in text[lo:hi].lower():
+        return None
     m = _FOLLOW.search(text, lo, hi)
     if not m:
         return None

@@ -21,6 +21,7 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Iterator
+from functools import cached_property
 
 from trialmatch.claims import grouping as G
 from trialmatch.claims.dates import find_dates
@@ -120,35 +121,270 @@ class _Index:
         return self.items[i:j]
 
 
+class _Lazy:
+    """A detector run sentence by sentence, only on the sentences that are asked about."""
+
+    def __init__(self, text: str, seg: Segments, fn, key=lambda x: x.span) -> None:
+        self.text = text
+        self.seg = seg
+        self.fn = fn
+        self.key = key
+        self.cache: dict[int, list] = {}
+
+    def sentence(self, si: int) -> list:
+        got = self.cache.get(si)
+        if got is None:
+            lo, hi = self.seg.sentences[si]
+            got = self.cache[si] = self.fn(self.text, lo, hi)
+        return got
+
+    def within(self, lo: int, hi: int) -> list:
+        out: list = []
+        sents = self.seg.sentences
+        si = self.seg.sentence_at(lo)
+        while si < len(sents) and sents[si][0] < hi:
+            if sents[si][1] > lo:
+                out.extend(x for x in self.sentence(si) if lo <= self.key(x)[0] < hi)
+            si += 1
+        return out
+
+    def over(self, sentence_indices) -> list:
+        out: list = []
+        for si in sorted(sentence_indices):
+            out.extend(self.sentence(si))
+        return out
+
+
+#: one pass over the lower-cased text finds the words that make a sentence worth a closer look
+_TRIGGER = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|investigations?|phase|ph|"
+    r"percent|pct|cent|patients?|participants?|subjects?|volunteers?|child(?:ren)?|kids?|"
+    r"infants?|babies|adults?|adolescents?|individuals?|persons?|people|men|women|boys|girls|"
+    r"cases?|recipients?|enrollees|families|cells|mscs|ml|millilit\w*|cc|months?|years?|n|"
+    r"which|whom|them)\b"
+    r"|\b(?:nct|isrctn|actrn|chictr|ctri|drks|jrct|umin|irct|kct|ntr|pactr|jprn|euctr)"
+    r"(?=[\s\-_:#/]?\d)|\b\d{4}-\d{6}-\d\d"
+)
+#: further passes, only for documents with trial mentions: company and product words...
+_CONTEXT_TRIGGER = re.compile(
+    r"\b(?:inc|ltd|llc|corp|corporation|gmbh|ag|plc|s\.r\.o|therapeutics|"
+    r"pharmaceuticals?|pharma|biotech\w*|bioscience\w*|biologics|biopharma\w*|company|"
+    r"sponsor\w*|nasdaq|nyse|ceo|officer|founder|called|named|dubbed|known|branded|marketed|"
+    r"product|candidate)\b"
+)
+#: ...and disease words, only when a claim names no condition of its own
+_CONDITION_TRIGGER = re.compile(
+    r"\b(?:disease|syndrome|sclerosis|atrophy|dystrophy|cancer|carcinoma|lymphoma|leuka?emia|myeloma|"
+    r"melanoma|sarcoma|glioma|glioblastoma|tumou?rs?|injury|injuries|failure|disorder|palsy|"
+    r"diabetes|arthritis|fibrosis|hypertension|dementia|stroke|infarction|cirrhosis|hepatitis|"
+    r"neuropathy|myopathy|epilepsy|autism|asthma|psoriasis|colitis|ataxia|paralysis|"
+    r"degeneration|insufficiency|ischa?emia|obesity|osteoarthritis|lupus|ana?emia|"
+    r"als|sma|ms|dmd|hd|sci|copd|mnd|ra|t1d|t2d|gvhd|nsclc|aml|cll|cml|ipf|nash|amd|asd|ckd|"
+    r"ards|tbi|hiv)\b"
+)
+_SYMBOL_TRIGGER = re.compile(r"[%®™]")
+
+
+def _split(words: str) -> list[str]:
+    return words.split()
+
+
+_CATEGORY: dict[str, str] = {}
+for _w in ("trial", "trials", "study", "studies", "investigation", "investigations"):
+    _CATEGORY[_w] = "noun"
+for _w in ("phase", "ph"):
+    _CATEGORY[_w] = "phase"
+for _w in ("percent", "pct", "cent", "%"):
+    _CATEGORY[_w] = "pct"
+for _w in _split(
+    """patient patients participant participants subject subjects volunteer volunteers child
+    children kid kids infant infants babies adult adults adolescent adolescents individual
+    individuals person persons people men women boys girls case cases recipient recipients
+    enrollees families"""
+):
+    _CATEGORY[_w] = "person"
+for _w in ("cells", "mscs", "ml", "cc"):
+    _CATEGORY[_w] = "dose"
+for _w in ("month", "months", "year", "years"):
+    _CATEGORY[_w] = "dur"
+for _w in ("n", "which", "whom", "them"):
+    _CATEGORY[_w] = "which"
+for _w in _split(
+    """inc ltd llc corp corporation gmbh ag plc s.r.o therapeutics pharmaceutical
+    pharmaceuticals pharma biologics company nasdaq nyse ceo officer founder"""
+):
+    _CATEGORY[_w] = "org"
+for _w in ("called", "named", "dubbed", "known", "branded", "marketed", "product", "candidate"):
+    _CATEGORY[_w] = "prod"
+for _w in ("®", "™"):
+    _CATEGORY[_w] = "prod"
+
+
+def _category(word: str) -> str:
+    cat = _CATEGORY.get(word)
+    if cat:
+        return cat
+    if word[0].isdigit() or word.startswith(_REGISTRY_PREFIXES):
+        return "reg"
+    if word.startswith(("biotech", "bioscience", "biopharma", "sponsor")):
+        return "org"
+    if word.startswith("millilit"):
+        return "dose"
+    if word.startswith("per"):
+        return "pct"
+    return "cond"
+
+
+_REGISTRY_PREFIXES = (
+    "nct", "isrctn", "actrn", "chictr", "ctri", "drks", "jrct", "umin", "irct", "kct", "ntr",
+    "pactr", "jprn", "euctr",
+)  # fmt: skip
+
+
+_TRIAL_NAME_GATE = re.compile(r"[A-Z][A-Z0-9]{2,}|[a-z][A-Z]")
+
+
 class _Hits:
-    def __init__(self, text: str) -> None:
-        self.ids = _Index(find_ids(text))
-        self.phases = _Index(find_phases(text))
-        self.designs = _Index(find_designs(text), key=lambda x: x[1])
-        self.dates = _Index(find_dates(text))
-        self.places = _Index(find_places(text))
-        self.sites = _Index(find_sites(text))
-        self.sponsors = _Index(find_sponsors(text))
-        self.products = _Index(find_products(text))
-        self.conditions = _Index(find_conditions(text))
-        self.nouns = _Index(list(G.TRIAL_NOUN.finditer(text)), key=lambda m: m.span())
-        # a trial the text names ("the HOPE-2 trial") is a trial wherever the name recurs
-        names = {p.value for p in self.products.items if p.kind == "trialname"}
+    """Every detector, run where the trigger words say it can find something."""
+
+    def __init__(self, text: str, seg: Segments) -> None:
+        self.text = text
+        self.seg = seg
+        low = text.lower()
+        if len(low) != len(text):  # a few characters change length when lower-cased
+            low = "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+        by_cat: dict[str, list[tuple[int, int]]] = {}
+        sents_by_cat: dict[str, set[int]] = {}
+        self.low = low
+        self.triggers = by_cat
+        self._trigger_sentences = sents_by_cat
+        self._scan((_TRIGGER, _SYMBOL_TRIGGER))
+        self._scanned: set[str] = set()
+        self.ids = _Lazy(text, seg, find_ids)
+        self.phases = _Lazy(text, seg, find_phases)
+        self.designs = _Lazy(text, seg, find_designs, key=lambda x: x[1])
+        self.dates = _Lazy(text, seg, find_dates)
+        self.places = _Lazy(text, seg, find_places)
+        self.sites = _Lazy(text, seg, find_sites)
+        self.sponsors = _Lazy(text, seg, find_sponsors)
+        self.products = _Lazy(text, seg, find_products)
+        self.strong_products = _Lazy(
+            text, seg, lambda t, lo, hi: find_products(t, lo, hi, strong_only=True)
+        )
+        self.conditions = _Lazy(text, seg, find_conditions)
+        self.nouns = _Lazy(
+            text,
+            seg,
+            lambda t, lo, hi: list(G.TRIAL_NOUN.finditer(t, lo, hi)),
+            key=lambda m: m.span(),
+        )
+        self.counts = _Lazy(text, seg, lambda t, lo, hi: _dedupe(find_counts(t, lo, hi)))
+        self.trial_names = _Index([], key=lambda x: x[1])
+
+    def _scan(self, patterns) -> None:
+        for rx in patterns:
+            for m in rx.finditer(self.low):
+                cat = _category(m.group(0))
+                self.triggers.setdefault(cat, []).append(m.span())
+                self._trigger_sentences.setdefault(cat, set()).add(self.seg.sentence_at(m.start()))
+
+    def sentences_with(self, cat: str) -> set[int]:
+        """Sentences holding a trigger word of category ``cat`` (scanned on first demand for
+        company/product words, "org"/"prod", and disease words, "cond")."""
+        if cat in ("org", "prod") and "context" not in self._scanned:
+            self._scanned.add("context")
+            self._scan((_CONTEXT_TRIGGER,))
+        if cat == "cond" and "cond" not in self._scanned:
+            self._scanned.add("cond")
+            self._scan((_CONDITION_TRIGGER,))
+        return self._trigger_sentences.get(cat, set())
+
+    def candidate_sentences(self) -> set[int]:
+        """Sentences that may mention a trial: a trial noun, a phase, a registry ID."""
+        ts = self._trigger_sentences
+        return ts.get("noun", set()) | ts.get("phase", set()) | ts.get("reg", set())
+
+    def find_trial_names(self, sentence_indices) -> set[int]:
+        """Index every recurrence of the trial names found; return the sentences they are in."""
+        names = {p.value for p in self.products.over(sentence_indices) if p.kind == "trialname"}
         found: list[tuple[str, Span]] = []
-        if names:
-            rx = re.compile(
-                r"(?<![\w\-])(?:"
-                + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-                + r")(?![\w\-])"
-            )
-            found = [(m.group(0), m.span()) for m in rx.finditer(text)]
+        for name in names:
+            start = self.text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                before = self.text[start - 1] if start else " "
+                after = self.text[end] if end < len(self.text) else " "
+                if not (before.isalnum() or before == "-" or after.isalnum() or after == "-"):
+                    found.append((name, (start, end)))
+                start = self.text.find(name, end)
         self.trial_names = _Index(found, key=lambda x: x[1])
-        percents = find_percentages(text)
-        counts = _dedupe(find_counts(text))
-        doses = find_doses(text)
-        self.counts = _Index(counts)
-        self.figures = sorted(percents + counts + doses, key=lambda f: f.span)
-        self.durations = _Index(find_durations(text))
+        return {self.seg.sentence_at(sp[0]) for _n, sp in found}
+
+    def _windows(
+        self, cats: tuple[str, ...], before: int, after: int, *, need_number: bool = True
+    ) -> list[Span]:
+        """Text windows around the trigger words of ``cats``, inside their sentences; with
+        ``need_number``, only where a number is written shortly before the trigger."""
+        text = self.text
+        out: list[Span] = []
+        for cat in cats:
+            for s, e in self.triggers.get(cat, ()):
+                si = self.seg.sentence_at(s)
+                lo, hi = self.seg.sentences[si]
+                a = max(lo, s - before)
+                while a > lo and not text[a - 1].isspace():
+                    a -= 1
+                if need_number and not _has_number(self.low, a, e):
+                    continue
+                b = min(max(hi, e), e + after)
+                out.append((a, b))
+        return out
+
+    @cached_property
+    def figure_index(self) -> _Index:
+        return _Index(self.figures())
+
+    def people_counts(self, lo: int, hi: int) -> list[FigureMatch]:
+        """Counts of people in ``[lo, hi)`` (from the one figure pass)."""
+        return [f for f in self.figure_index.within(lo, hi) if f.unit == "patients"]
+
+    def figures(self) -> list[FigureMatch]:
+        text = self.text
+        found: list[FigureMatch] = []
+        for a, b in self._windows(("pct",), 40, 2):
+            found.extend(find_percentages(text, a, b))
+        for a, b in self._windows(("person",), 90, 1):
+            found.extend(find_counts(text, a, b, refs=False))
+        for a, b in self._windows(("which",), 30, 40):
+            found.extend(find_counts(text, a, b, nouns=False))
+        for a, b in self._windows(("dose",), 80, 12):
+            found.extend(find_doses(text, a, b))
+        return _dedupe(found)
+
+    def durations(self) -> list[FigureMatch]:
+        found: list[FigureMatch] = []
+        for a, b in self._windows(("dur",), 50, 1):
+            found.extend(find_durations(self.text, a, b))
+        return _dedupe(found)
+
+
+_NUMBER_WORDS = frozenset(
+    _split(
+        """one two three four five six seven eight nine ten eleven twelve thirteen fourteen
+        fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy
+        eighty ninety hundred dozen"""
+    )
+)
+_NUMBERISH = re.compile(r"\d|[a-z]+")
+
+
+def _has_number(low: str, a: int, b: int) -> bool:
+    """Is a number (digits or a number word) written in ``low[a:b]``?"""
+    for m in _NUMBERISH.finditer(low, a, b):
+        w = m.group(0)
+        if w[0].isdigit() or w in _NUMBER_WORDS or w.rstrip("-") in _NUMBER_WORDS:
+            return True
+    return False
 
 
 def _dedupe(figs: list[FigureMatch]) -> list[FigureMatch]:
@@ -266,12 +502,21 @@ def _in_ranges(pos: int, ranges: list[Span]) -> bool:
     return False
 
 
+_REF_PAREN = re.compile(r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\s*[.,:]|\(\d+\)\s*[,:]\s*\d+\s*[-–]\s*\d+")
+
+
 def _reference_lines(text: str) -> list[Span]:
-    """Lines that are bibliography entries."""
+    """Lines that are bibliography entries ("... (2010). Title. Journal, 223(1), 229-237.")."""
+    marks = [m.start() for m in _REF_PAREN.finditer(text)]
+    for needle in ("et al.", "doi:", "PMID"):
+        k = text.find(needle)
+        while k >= 0:
+            marks.append(k)
+            k = text.find(needle, k + 1)
     out: list[Span] = []
-    for m in G._REFERENCE.finditer(text):
-        a = text.rfind("\n", 0, m.start()) + 1
-        b = text.find("\n", m.end())
+    for pos in sorted(marks):
+        a = text.rfind("\n", 0, pos) + 1
+        b = text.find("\n", pos)
         b = len(text) if b < 0 else b
         if out and a <= out[-1][1]:
             out[-1] = (out[-1][0], max(out[-1][1], b))
@@ -311,17 +556,21 @@ def _fill(
                     _add(m.phases, ph)
     for term, _span in hits.designs.within(lo, hi):
         _add(m.design, term)
+    datelines: list[Span] = []
     for d in hits.dates.within(lo, hi):
         if d.bare_year and not G.bare_year_ok(text, d.span[0]):
             continue
-        if d.span[1] > hi or _is_dateline(text, d.span):
+        if _is_dateline(text, d.span):
+            datelines.append((text.rfind("\n", 0, d.span[0]) + 1, d.span[1]))
+            continue
+        if d.span[1] > hi:
             continue
         role = G.date_role(text, lo, d.span[0], d.span[1], hi, d.is_range)
         ds = DateSpan(d.text, d.start, d.end, role, d.precision, d.span)  # type: ignore[arg-type]
         if all((x.start, x.end, x.role) != (ds.start, ds.end, ds.role) for x in m.dates):
             m.dates.append(ds)
     for p in hits.places.within(lo, hi):
-        if _in_ranges(p.span[0], ctx.datelines):
+        if _in_ranges(p.span[0], datelines):
             continue
         before = text[max(0, p.span[0] - 25) : p.span[0]]
         if re.search(r"(?:based|headquartered|incorporated)\s+in\s+(?:the\s+)?$", before):
@@ -330,13 +579,17 @@ def _fill(
             _add(m.countries, p.value)
         else:
             _add(m.countries, city_country(p.value))
-    for s in hits.sites.within(lo, hi):
-        if not ctx.is_sponsor_span(s.span):
+    sponsors = hits.sponsors.within(lo, hi)
+    sites = hits.sites.within(lo, hi)
+    sponsor_spans = [s.span for s in sponsors]
+    org_spans = sponsor_spans + [s.span for s in sites]
+    for s in sites:
+        if not any(a <= s.span[0] < b or s.span[0] <= a < s.span[1] for a, b in sponsor_spans):
             _add(m.sites, s.value)
-    for s in hits.sponsors.within(lo, hi):
+    for s in sponsors:
         _add(m.sponsors, ctx.canonical_sponsor(s.value))
     for p in hits.products.within(lo, hi):
-        if ctx.is_org_span(p.span):
+        if any(a <= p.span[0] and p.span[1] <= b for a, b in org_spans):
             continue
         if p.kind == "trialname":
             _add(m.trial_names, p.value)
@@ -352,7 +605,7 @@ def _fill(
         _add(m.names, name)
     for c in hits.conditions.within(lo, hi):
         _add(m.conditions, c.value)
-    counts = hits.counts.within(lo, hi)
+    counts = hits.people_counts(lo, hi)
     if m.enrollment is None:
         m.enrollment = enrollment_of(text, lo, hi, counts)
     if not m.arms:
@@ -374,11 +627,15 @@ class _DocContext:
         ["Placebo", "Standard", "Control", "Sham", "Saline", "Best", "Usual"]
     )
 
-    def __init__(self, text: str, hits: _Hits) -> None:
+    def __init__(self, text: str, hits: _Hits, mention_sentences: set[int]) -> None:
+        # everything is worked out on first use: a page with no trial mention needs none of it
         self.text = text
-        sponsors = hits.sponsors.items
-        self.org_spans = [s.span for s in sponsors] + [s.span for s in hits.sites.items]
-        self.sponsor_spans = [s.span for s in sponsors]
+        self.hits = hits
+        self.mention_sentences = mention_sentences
+
+    @cached_property
+    def _sponsors(self) -> tuple[dict[str, str], Counter[str]]:
+        sponsors = self.hits.sponsors.over(self.hits.sentences_with("org") | self.mention_sentences)
         canon: dict[str, str] = {}
         counts: Counter[str] = Counter()
         for s in sponsors:
@@ -394,55 +651,58 @@ class _DocContext:
             if len(longer) == 1:
                 canon[key] = canon[longer[0]]
                 counts[longer[0]] += counts.pop(key)
-        self._canon = canon
-        self.sponsor_counts = counts
-        self.strong_products = {
-            p.value for p in hits.products.items if p.strength >= 2 and p.kind == "product"
-        }
-        prod_counts: Counter[str] = Counter(
-            p.value for p in hits.products.items if p.kind == "product" and p.strength >= 2
+        return canon, counts
+
+    @cached_property
+    def _strong(self) -> list[str]:
+        products = self.hits.strong_products.over(
+            self.hits.sentences_with("prod") | self.mention_sentences
         )
-        self.doc_products = [p for p, _ in prod_counts.most_common(2)]
-        self.abbr = abbreviation_map(text)
-        self.datelines = [
-            (text.rfind("\n", 0, d.span[0]) + 1, d.span[1])
-            for d in hits.dates.items
-            if _is_dateline(text, d.span)
-        ]
+        return [p.value for p in products if p.strength >= 2 and p.kind == "product"]
+
+    @cached_property
+    def strong_products(self) -> set[str]:
+        return set(self._strong)
+
+    @cached_property
+    def doc_products(self) -> list[str]:
+        return [p for p, _ in Counter(self._strong).most_common(2)]
+
+    @cached_property
+    def abbr(self) -> dict[str, str]:
+        return abbreviation_map(self.text)
+
+    @cached_property
+    def _conditions(self) -> tuple[Counter[str], dict[str, str]]:
         cond_counts: Counter[str] = Counter()
         forms: dict[str, str] = {}
         inv = {v.lower(): k for k, v in self.abbr.items()}
-        for c in hits.conditions.items:
+        for c in self.hits.conditions.over(self.hits.sentences_with("cond")):
             key = inv.get(
                 c.value.lower(), c.value.upper() if c.value.isupper() else c.value.lower()
             )
             cond_counts[key] += 1
             forms.setdefault(key, c.value)
-        self.cond_counts = cond_counts
-        self.cond_forms = forms
+        return cond_counts, forms
 
     def canonical_sponsor(self, value: str) -> str:
-        return self._canon.get(value.lower(), value)
-
-    def is_org_span(self, span: Span) -> bool:
-        return any(a <= span[0] and span[1] <= b for a, b in self.org_spans)
-
-    def is_sponsor_span(self, span: Span) -> bool:
-        return any(a <= span[0] < b or span[0] <= a < span[1] for a, b in self.sponsor_spans)
+        return self._sponsors[0].get(value.lower(), value)
 
     def main_sponsor(self) -> str | None:
-        if not self.sponsor_counts:
+        canon, counts = self._sponsors
+        if not counts:
             return None
-        ranked = self.sponsor_counts.most_common()
+        ranked = counts.most_common()
         if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
-            return self._canon[ranked[0][0]]
+            return canon[ranked[0][0]]
         return None
 
     def main_conditions(self) -> list[str]:
-        if not self.cond_counts:
+        counts, forms = self._conditions
+        if not counts:
             return []
-        key, _n = self.cond_counts.most_common(1)[0]
-        out = [self.cond_forms[key]]
+        key, _n = counts.most_common(1)[0]
+        out = [forms[key]]
         if key in self.abbr and self.abbr[key].lower() != out[0].lower():
             out.append(self.abbr[key])
         return out
@@ -475,8 +735,10 @@ def _normalize_sponsors(values: list[str]) -> list[str]:
 # ------------------------------------------------------------------------ main
 def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     seg = segment(text)
-    hits = _Hits(text)
-    ctx = _DocContext(text, hits)
+    hits = _Hits(text, seg)
+    candidates = hits.candidate_sentences()
+    candidates |= hits.find_trial_names(candidates)
+    ctx = _DocContext(text, hits, candidates)
     ref_lines = _reference_lines(text)
 
     mentions: list[G.Mention] = []
@@ -484,8 +746,10 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     n_sent = len(seg.sentences)
     last: G.Mention | None = None
     for si in range(n_sent):
+        if last is None and si not in candidates:
+            continue
         lo, hi = seg.sentences[si]
-        m = _mention_for_sentence(text, seg, hits, si, ref_lines, ctx)
+        m = _mention_for_sentence(text, seg, hits, si, ref_lines, ctx) if si in candidates else None
         if m is not None:
             _fill(m, text, lo, hi, hits, ctx, core=True)
             # "this trial" / "this study" points back at the sentence before it
@@ -532,7 +796,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     prefix = sha256[:12]
     claims: list[Claim] = []
     claim_sentences: list[tuple[str, set[int], set[int]]] = []
-    main_sponsor = ctx.main_sponsor()
+    main_sponsor = ctx.main_sponsor() if clusters else None
     for k, c in enumerate(clusters, start=1):
         claim_id = f"{prefix}-c{k}"
         spans: list[Span] = []
@@ -716,9 +980,9 @@ def _figures(
     claim_sentences: list[tuple[str, set[int], set[int]]],
     ref_lines: list[Span],
 ) -> list[Figure]:
-    figs: list[FigureMatch] = list(hits.figures)
+    figs: list[FigureMatch] = list(hits.figure_index.items)
     # durations are figures only where the text puts them forward as a benefit or follow-up
-    for d in hits.durations.items:
+    for d in hits.durations():
         si = seg.sentence_at(d.span[0])
         lo, hi = seg.sentences[si]
         window = text[max(lo, d.span[0] - 45) : min(hi, d.span[1] + 20)]

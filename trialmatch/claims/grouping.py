@@ -76,9 +76,8 @@ _ANIMAL = re.compile(
     re.IGNORECASE,
 )
 _REFERENCE = re.compile(
-    r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\s*[.,:]|\b\d+\s*\(\d+\)\s*[,:]\s*\d+\s*[-–]\s*\d+|\bet\s+al\.|"
-    r"\bdoi:\s*10\.|\bPMID:?\s*\d|^\s*(?:[•\-*]\s*)?[A-Z][a-z]+,\s+[A-Z]\.,",
-    re.MULTILINE,
+    r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\s*[.,:]|\(\d+\)\s*[,:]\s*\d+\s*[-–]\s*\d+|\bet\s+al\.|"
+    r"\bdoi:\s*10\.|\bPMID:?\s*\d",
 )
 CONTINUATION = re.compile(
     r"\b(?:participants?|subjects?|enrol(?:l)?(?:ed|ing|ment|s)?|randomi[sz]\w*|"
@@ -412,9 +411,14 @@ def animal_context(text: str, lo: int, hi: int, start: int, end: int) -> bool:
     return bool(_ANIMAL.search(text, a, b))
 
 
+_STATUS_ALL = re.compile(
+    "|".join(f"(?P<g{i}>{rx.pattern})" for i, (_name, rx) in enumerate(_STATUS)), re.IGNORECASE
+)
+
+
 def status_words(text: str, start: int, end: int) -> list[str]:
-    seg = text[start:end]
-    return [name for name, rx in _STATUS if rx.search(seg)]
+    found = {m.lastgroup for m in _STATUS_ALL.finditer(text, start, end)}
+    return [name for i, (name, _rx) in enumerate(_STATUS) if f"g{i}" in found]
 
 
 def date_role(text: str, lo: int, date_start: int, date_end: int, hi: int, is_range: bool) -> str:

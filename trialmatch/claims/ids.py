@@ -13,6 +13,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _end(text: str, hi: int | None) -> int:
+    return len(text) if hi is None else hi
+
+
 Span = tuple[int, int]
 
 
@@ -48,15 +53,26 @@ _OTHER = re.compile(
 )
 
 
-def find_ids(text: str) -> list[IdMatch]:
+_GATE = re.compile(r"\d{4}-\d{6}")
+_PREFIXES = (
+    "nct", "isrctn", "actrn", "chictr", "ctri", "drks", "jrct", "umin", "irct", "kct", "ntr",
+    "pactr", "jprn",
+)  # fmt: skip
+
+
+def find_ids(text: str, lo: int = 0, hi: int | None = None) -> list[IdMatch]:
     """Every registry ID in ``text``, in order."""
     found: list[IdMatch] = []
-    for m in _NCT.finditer(text):
+    region = text[lo : _end(text, hi)]
+    low = region.lower()
+    if not any(p in low for p in _PREFIXES) and not _GATE.search(region):
+        return found
+    for m in _NCT.finditer(text, lo, _end(text, hi)):
         found.append(IdMatch("nct", "NCT" + m.group(1), m.span()))
-    for m in _EUDRACT.finditer(text):
+    for m in _EUDRACT.finditer(text, lo, _end(text, hi)):
         value = m.group(1) + (m.group(2) or "")
         found.append(IdMatch("eudract" if not m.group(2) else "euct", value, m.span()))
-    for m in _OTHER.finditer(text):
+    for m in _OTHER.finditer(text, lo, _end(text, hi)):
         kind = m.lastgroup or "other"
         value = re.sub(r"\s", "", m.group(0))
         found.append(IdMatch(kind, value, m.span()))

@@ -24,6 +24,10 @@ def _split(words: str) -> list[str]:
     return words.split()
 
 
+def _end(text: str, hi: int | None) -> int:
+    return len(text) if hi is None else hi
+
+
 Span = tuple[int, int]
 
 
@@ -134,16 +138,16 @@ _COUNTRY_NAMES = {c.replace("_", " "): c.replace("_", " ") for c in _COUNTRIES}
 _COUNTRY_NAMES.update(_COUNTRY_ALIASES)
 _PLACES = {**{k: v for k, v in _CITIES.items() if v}, **_COUNTRY_NAMES}
 _PLACE_RE = re.compile(
-    r"(?<![\w.])(?:"
+    r"(?<![\w.])(?=[A-ZÜ])(?:"
     + "|".join(re.escape(k) for k in sorted(_PLACES, key=len, reverse=True))
     + r")(?![\w])"
 )
 
 
-def find_places(text: str) -> list[NameMatch]:
+def find_places(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     """Countries (kind "country") named directly or through a large city (kind "city")."""
     out: list[NameMatch] = []
-    for m in _PLACE_RE.finditer(text):
+    for m in _PLACE_RE.finditer(text, lo, _end(text, hi)):
         word = m.group(0)
         if word == "US" or word == "UK":
             # "CONTACT US" in an all-caps line is not the country
@@ -227,9 +231,23 @@ def _trim_org(name: str) -> str:
         name = new
 
 
-def find_sponsors(text: str) -> list[NameMatch]:
+_SUFFIX_GATE = re.compile(
+    rf"(?<![\w]){_LEGAL}(?![\w])|Therap|Pharma|Bio|Genetic|Genomic|Medicines|Vaccines|Laborator|"
+    r"Labs|Holdings|Sciences"
+)
+_TICKER_GATE = re.compile(r"\([A-Za-z ]+:")
+_ROLE_GATE = re.compile(
+    r"\bby\b|sponsor|[Cc]ompany|company|['’]s\b|CEO|Officer|President|[Ff]ounder|CMO|"
+    r"spokes|,\s+an?\s",
+)
+
+
+def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     out: list[NameMatch] = []
-    for m in _SPONSOR_SUFFIX.finditer(text):
+    end = _end(text, hi)
+    region = text[lo:end]
+    suffix_hits = _SPONSOR_SUFFIX.finditer(text, lo, end) if _SUFFIX_GATE.search(region) else ()
+    for m in suffix_hits:
         raw = m.group("name") or m.group("iname")
         start = m.start("name") if m.group("name") else m.start("iname")
         trimmed = _trim_org(raw)
@@ -241,12 +259,12 @@ def find_sponsors(text: str) -> list[NameMatch]:
         if m.group("iname") and len(words) == 1:
             continue  # "Pharmaceuticals" alone
         out.append(NameMatch("sponsor", name, (start, m.end()), 2 if m.group("name") else 1))
-    for m in _TICKER.finditer(text):
+    for m in _TICKER.finditer(text, lo, end) if _TICKER_GATE.search(region) else ():
         raw = _trim_org(m.group("name"))
         name = _clean_org(raw)
         if name and name not in _COMMON_CAPS:
             out.append(NameMatch("sponsor", name, (m.end("name") - len(raw), m.end("name")), 2))
-    for m in _SPONSOR_ROLE.finditer(text):
+    for m in _SPONSOR_ROLE.finditer(text, lo, end) if _ROLE_GATE.search(region) else ():
         for g in "abcdefg":
             if m.group(g):
                 raw = _trim_org(m.group(g))
@@ -278,9 +296,9 @@ def _is_site_name(name: str) -> bool:
 _SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", "Centre"])
 
 
-def find_sites(text: str) -> list[NameMatch]:
+def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     out: list[NameMatch] = []
-    for m in _SITE.finditer(text):
+    for m in _SITE.finditer(text, lo, _end(text, hi)):
         raw = m.group("site")
         start = m.start("site")
         # "Jerusalem’s Hadassah University Medical Center" -> site + city
@@ -321,9 +339,8 @@ _OUR_PRODUCT = re.compile(
     r"therapeutic|biologic)[,]?\s+[\"“]?(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*)(?:\s*[®™])?)"
 )
 _MARK = re.compile(r"(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*))\s?(?:®|™|\(R\)|\(TM\))")
-_PAREN = re.compile(
-    r"(?P<n>[A-Za-z][\w\-]*[\w])\s*(?:®|™)?\s*\((?P<code>[^()\s,;]{2,20}(?:\s[^()\s,;]{1,12})?)\)"
-)
+_PAREN_CODE = re.compile(r"\((?P<code>[^()\s,;]{2,20}(?:\s[^()\s,;]{1,12})?)\)")
+_WORD_END = re.compile(r"(?P<n>[A-Za-z][\w\-]*[\w])\s*(?:®|™)?\s*$")
 _CODE = re.compile(r"\b(?P<n>[A-Z]{1,5}-?\d{2,6}[A-Za-z]?)\b(?!-\d)")
 _CODE_STOP = re.compile(
     r"^(?:NCT|ISRCTN|ACTRN|DRKS|UMIN|KCT|NTR|PACTR|CD|IL|TNF|TDP|HLA|SOD|TGF|VEGF|BDNF|GDNF|IGF|FGF|"
@@ -333,9 +350,14 @@ _CODE_STOP = re.compile(
 )
 _INN = re.compile(
     r"\b(?P<n>[a-z]{3,}(?:mab|tinib|rafenib|ciclib|parib|lisib|zomib|ersen|irsen|orsen|strocel|"
-    r"stemcel|leucel|glutide|navir|previr|buvir|degib|gene\s+[a-z]+vec))\b",
+    r"stemcel|leucel|glutide|navir|previr|buvir|degib))\b",
     re.IGNORECASE,
 )
+_INN_SUFFIXES = (
+    "mab", "tinib", "rafenib", "ciclib", "parib", "lisib", "zomib", "ersen", "irsen", "orsen",
+    "strocel", "stemcel", "leucel", "glutide", "navir", "previr", "buvir", "degib",
+)  # fmt: skip
+_LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 _CAMEL = re.compile(r"\b(?P<n>[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z]*)\b")
 _TREAT_NEXT = re.compile(
     r"\s+(?:treatment|therapy|transplants?|transplantation|injections?|infusions?|cells|"
@@ -371,7 +393,21 @@ def _is_acronym_of(words: str, code: str) -> bool:
     return "".join(initials).endswith("".join(letters))
 
 
-def find_products(text: str) -> list[NameMatch]:
+_CALLED_GATE = re.compile(r"called|named|dubbed|known|branded|marketed|brand|trade", re.IGNORECASE)
+_OUR_GATE = re.compile(
+    r"product|candidate|drug|therap|treatment|compound|asset|vaccine|medic|antibody|technolog|"
+    r"biologic",
+    re.IGNORECASE,
+)
+_MARK_GATE = re.compile(r"[®™]|\((?:R|TM)\)")
+_DIGIT = re.compile(r"\d")
+_TRIAL_GATE = re.compile(r"trial|stud|program", re.IGNORECASE)
+
+
+def find_products(
+    text: str, lo: int = 0, hi: int | None = None, *, strong_only: bool = False
+) -> list[NameMatch]:
+    """Product and trial names; ``strong_only``: only explicit presentations ("called X")."""
     out: list[NameMatch] = []
 
     def add(value: str, span: Span, strength: int, kind: str = "product") -> None:
@@ -380,14 +416,22 @@ def find_products(text: str) -> list[NameMatch]:
             return
         out.append(NameMatch(kind, value, span, strength))
 
-    for m in _CALLED.finditer(text):
-        add(m.group("n"), m.span("n"), 2)
-    for m in _OUR_PRODUCT.finditer(text):
-        add(m.group("n"), m.span("n"), 2)
-    for m in _MARK.finditer(text):
-        add(m.group("n"), m.span("n"), 2)
-    for m in _PAREN.finditer(text):
-        n, code = m.group("n"), m.group("code")
+    end = _end(text, hi)
+    region = text[lo:end]
+    if _CALLED_GATE.search(region):
+        for m in _CALLED.finditer(text, lo, end):
+            add(m.group("n"), m.span("n"), 2)
+    if _OUR_GATE.search(region):
+        for m in _OUR_PRODUCT.finditer(text, lo, end):
+            add(m.group("n"), m.span("n"), 2)
+    if _MARK_GATE.search(region):
+        for m in _MARK.finditer(text, lo, end):
+            add(m.group("n"), m.span("n"), 2)
+    for pm in _PAREN_CODE.finditer(text, lo, end) if "(" in region else ():
+        m = _WORD_END.search(text, max(lo, pm.start() - 40), pm.start())
+        if not m:
+            continue
+        n, code = m.group("n"), pm.group("code")
         if not (
             re.search(r"\d", code) or "-" in code or re.search(r"[a-z][A-Z]|[A-Z]{2,}[a-z]", code)
         ):
@@ -405,16 +449,22 @@ def find_products(text: str) -> list[NameMatch]:
                 continue
         add(n, m.span("n"), 2)
         if _CODE.fullmatch(code) or re.fullmatch(r"[A-Z][\w]*-[\w\-]+", code):
-            add(code, m.span("code"), 2)
-    for m in _CODE.finditer(text):
+            add(code, pm.span("code"), 2)
+    if strong_only:
+        return out
+    for m in _CODE.finditer(text, lo, end) if _DIGIT.search(region) else ():
         if _CODE_STOP.match(m.group("n")):
             continue
         add(m.group("n"), m.span("n"), 1)
-    for m in _INN.finditer(text):
-        add(m.group("n").lower(), m.span("n"), 1)
-    for m in _CAMEL.finditer(text):
+    for m in _LONG_WORD.finditer(text, lo, end):
+        w = m.group(0).lower()
+        if w.endswith(_INN_SUFFIXES):
+            add(w, m.span(), 1)
+    for m in _CAMEL.finditer(text, lo, end):
         add(m.group("n"), m.span("n"), 0)
-    for m in [*_TRIAL_NAME.finditer(text), *_TRIAL_NAME_APPOS.finditer(text)]:
+    if not _TRIAL_GATE.search(region):
+        return out
+    for m in [*_TRIAL_NAME.finditer(text, lo, end), *_TRIAL_NAME_APPOS.finditer(text, lo, end)]:
         n = m.group("n")
         if n in _COMMON_CAPS or n in _PLACES or len(n) < 3 or _CONDITION_ABBR.fullmatch(n):
             continue
@@ -425,6 +475,14 @@ def find_products(text: str) -> list[NameMatch]:
 
 
 _COMMON_CAPS_UPPER = frozenset(w.upper() for w in _COMMON_CAPS)
+
+
+def find_trial_names(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
+    """Only the trial names of :func:`find_products` ("the HOPE-2 trial")."""
+    end = _end(text, hi)
+    if not _TRIAL_GATE.search(text, lo, end):
+        return []
+    return [p for p in find_products(text, lo, end) if p.kind == "trialname"]
 
 
 def _coined(word: str) -> bool:
@@ -444,11 +502,13 @@ _CONDITION_HEADS = (
     r"hepatitis|neuropathy|myopathy|epilepsy|autism|asthma|psoriasis|colitis|ataxia|paralysis|"
     r"degeneration|insufficiency|ischemia|ischaemia|obesity|osteoarthritis|lupus|anemia|anaemia)"
 )
-_CONDITION = re.compile(
-    rf"(?P<c>(?:(?:[A-Z][a-z]+['’]s|[A-Za-z][A-Za-z\-]+)[ \t]+){{0,3}}{_CONDITION_HEADS})\b"
-    rf"|(?P<abbr>\b(?:ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|"
-    rf"CML|IPF|NASH|AMD|ASD|CKD|ARDS|TBI|HIV)\b)",
+_CONDITION_HEAD_RE = re.compile(rf"\b{_CONDITION_HEADS}\b")
+_CONDITION_ABBR_RE = re.compile(
+    r"\b(?:ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|CML|IPF|NASH|AMD|ASD|CKD|"
+    r"ARDS|TBI|HIV)\b"
 )
+#: one word before a disease head word, read backwards from the head
+_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z\-]*(?:['’]s)?)[ \t]+$")
 _CONDITION_LEAD_STOP = frozenset(
     _split("""the a an of in on with and or for to from by this that these those his her their its
     our your which who whom is are was were be been has have had not no all any some each every
@@ -465,36 +525,46 @@ _CONDITION_ABBR = re.compile(
     r"ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|CML|IPF|NASH|AMD|ASD|CKD|ARDS|"
     r"TBI|HIV|AD|PD|CP|MI|HF|ALL|PAD|COVID|COVID-19|CNS|NF1|PKU"
 )
-_ABBR_DEF = re.compile(
-    r"(?P<long>(?:[A-Za-z][\w'’\-]*\s+){1,5}?[A-Za-z][\w'’\-]*)\s*\((?P<abbr>[A-Z][A-Za-z0-9]{1,7})\)"
-)
 
 
-def find_conditions(text: str) -> list[NameMatch]:
+def find_conditions(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
+    """Disease names: a head word ("disease", "sclerosis", "cancer"...) and the words before it
+    that belong to the name; and common disease acronyms ("ALS", "SMA")."""
     out: list[NameMatch] = []
-    for m in _CONDITION.finditer(text):
-        if m.group("abbr"):
-            out.append(NameMatch("condition", m.group("abbr"), m.span("abbr")))
-            continue
-        words = m.group("c").split()
+    end = _end(text, hi)
+    for m in _CONDITION_ABBR_RE.finditer(text, lo, end):
+        out.append(NameMatch("condition", m.group(0), m.span()))
+    for m in _CONDITION_HEAD_RE.finditer(text, lo, end):
         # keep the words right before the head word, up to the first that is not part of a
-        # disease name ("risk of disease" -> "disease" -> nothing; "Lumora's breast cancer" ->
-        # "breast cancer"; an eponym "Parkinson's disease" stays)
-        kept = [words[-1]]
-        for w in reversed(words[:-1]):
-            low = w.lower()
+        # disease name ("risk of disease" -> nothing; "Lumora's breast cancer" -> "breast
+        # cancer"; an eponym "Parkinson's disease" stays)
+        kept = [m.group(0)]
+        start = m.start()
+        for _ in range(3):
+            w = _WORD_BEFORE.search(text, max(lo, start - 40), start)
+            if not w:
+                break
+            word = w.group(1)
+            low = word.lower()
             if low in _CONDITION_LEAD_STOP or low in _CONDITION_WORD_STOP:
                 break
-            if w[0].isupper() and w.endswith(("'s", "’s")) and len(kept) > 1:
+            possessive = word.endswith(("'s", "’s"))
+            if word[0].isupper() and possessive and len(kept) > 1:
                 break
-            eponym = w[0].isupper() and not w.endswith(("'s", "’s"))
-            if eponym and len(kept) == 1 and not _eponym_head(kept[0]):
+            if (
+                word[0].isupper()
+                and not possessive
+                and len(kept) == 1
+                and not _eponym_head(kept[0])
+            ):
                 break
-            kept.insert(0, w)
+            kept.insert(0, word)
+            start = w.start(1)
         phrase = " ".join(kept)
         if phrase.lower() in _CONDITION_BAD:
             continue
-        out.append(NameMatch("condition", phrase, (m.end("c") - len(phrase), m.end("c"))))
+        out.append(NameMatch("condition", phrase, (start, m.end())))
+    out.sort(key=lambda n: n.span)
     return out
 
 
@@ -519,18 +589,24 @@ _CONDITION_WORD_STOP = frozenset(
 )
 
 
+_PAREN_ABBR = re.compile(r"\((?P<abbr>[A-Z][A-Za-z0-9]{1,7})\)")
+_WORDS_BEFORE = re.compile(r"[A-Za-z][\w'’\-]*")
+
+
 def abbreviation_map(text: str) -> dict[str, str]:
     """Acronyms the document defines: {"ALS": "Amyotrophic Lateral Sclerosis"}."""
     result: dict[str, str] = {}
-    for m in _ABBR_DEF.finditer(text):
+    for m in _PAREN_ABBR.finditer(text):
         abbr = m.group("abbr")
-        words = m.group("long").split()
         letters = [c for c in abbr if c.isupper()]
-        # take as many trailing words as the acronym has capitals
         n = len(letters)
-        if n < 2 or len(words) < n:
+        if n < 2 or abbr in result:
+            continue
+        words = _WORDS_BEFORE.findall(text, max(0, m.start() - 80), m.start())
+        # take as many trailing words as the acronym has capitals
+        if len(words) < n:
             continue
         cand = words[-n:]
-        if [w[0].upper() for w in cand] == letters and abbr not in result:
+        if [w[0].upper() for w in cand] == letters:
             result[abbr] = " ".join(cand)
     return result

@@ -12,6 +12,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _end(text: str, hi: int | None) -> int:
+    return len(text) if hi is None else hi
+
+
 Span = tuple[int, int]
 
 _UNITS = {
@@ -169,9 +174,9 @@ def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
     return bool(re.match(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)", after))
 
 
-def find_percentages(text: str) -> list[FigureMatch]:
+def find_percentages(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatch]:
     out = []
-    for m in _PERCENT.finditer(text):
+    for m in _PERCENT.finditer(text, lo, _end(text, hi)):
         # "67(10)" reference volumes are not percentages; neither is "24/7%"
         value = parse_number(m.group("num"))
         if value is None:
@@ -182,9 +187,13 @@ def find_percentages(text: str) -> list[FigureMatch]:
     return out
 
 
-def find_counts(text: str) -> list[FigureMatch]:
+def find_counts(
+    text: str, lo: int = 0, hi: int | None = None, *, nouns: bool = True, refs: bool = True
+) -> list[FigureMatch]:
+    """Counts of people: "24 patients" (``nouns``); "36 of which", "n=48" (``refs``)."""
     out: list[FigureMatch] = []
-    for m in _COUNT.finditer(text):
+    end = _end(text, hi)
+    for m in _COUNT.finditer(text, lo, end) if nouns else ():
         mods = m.group("mods") or ""
         if mods and _STOP_MOD.search(mods):
             continue
@@ -223,14 +232,14 @@ def find_counts(text: str) -> list[FigureMatch]:
         if _bad_count_context(text, m.start(), m.end(), noun):
             continue
         out.append(FigureMatch(value, "patients", (m.start(), m.end()), noun))
-    for m in _OF_WHICH.finditer(text):
+    for m in _OF_WHICH.finditer(text, lo, end) if refs else ():
         value = parse_number(m.group("num"))
         if value is None or (m.start() > 0 and text[m.start() - 1].isalnum()):
             continue
         if _bad_count_context(text, m.start(), m.start("num") + len(m.group("num")), ""):
             continue
         out.append(FigureMatch(value, "patients", (m.start(), m.end("num")), "of which"))
-    for m in _N_EQUALS.finditer(text):
+    for m in _N_EQUALS.finditer(text, lo, end) if refs else ():
         out.append(FigureMatch(float(m.group("num")), "patients", m.span(), "n="))
     return out
 
@@ -241,9 +250,9 @@ _TREATED = re.compile(
 )
 
 
-def find_doses(text: str) -> list[FigureMatch]:
+def find_doses(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatch]:
     out: list[FigureMatch] = []
-    for m in _CELLS.finditer(text):
+    for m in _CELLS.finditer(text, lo, _end(text, hi)):
         if m.start() > 0 and text[m.start() - 1].isalnum():
             continue
         value = _scale_value(m)
@@ -253,7 +262,7 @@ def find_doses(text: str) -> list[FigureMatch]:
         if value < 1000:
             continue
         out.append(FigureMatch(value, "cells", m.span()))
-    for m in _ML.finditer(text):
+    for m in _ML.finditer(text, lo, _end(text, hi)):
         if m.start() > 0 and text[m.start() - 1].isalnum():
             continue
         value = parse_number(m.group("num"))
@@ -263,9 +272,9 @@ def find_doses(text: str) -> list[FigureMatch]:
     return out
 
 
-def find_durations(text: str) -> list[FigureMatch]:
+def find_durations(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatch]:
     out: list[FigureMatch] = []
-    for m in _DURATION.finditer(text):
+    for m in _DURATION.finditer(text, lo, _end(text, hi)):
         if m.start() > 0 and text[m.start() - 1].isalnum():
             continue
         value = parse_number(m.group("num"))

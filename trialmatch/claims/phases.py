@@ -11,6 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+
+def _end(text: str, hi: int | None) -> int:
+    return len(text) if hi is None else hi
+
+
 Span = tuple[int, int]
 
 _NUM = r"(?:IV|I{1,3}|[0-4])(?:[abcABC](?![a-zA-Z]))?"
@@ -38,9 +43,9 @@ def _value(token: str) -> int | None:
     return _ROMAN.get(token.upper())
 
 
-def find_phases(text: str) -> list[PhaseMatch]:
+def find_phases(text: str, lo: int = 0, hi: int | None = None) -> list[PhaseMatch]:
     found: list[PhaseMatch] = []
-    for m in _PHASE.finditer(text):
+    for m in _PHASE.finditer(text, lo, _end(text, hi)):
         first = _value(m.group("first"))
         if first is None:
             continue
