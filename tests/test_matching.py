@@ -533,3 +533,42 @@ def test_a_clinics_own_claim_does_not_inherit_a_product_the_page_cites(registry)
     dm = match_document(_doc("clinic_cites_then_sells.txt", cited, own, text=text), registry)
     assert _links(dm, "cs-a") == ["NCT03280056"]
     assert _links(dm, "cs-b") == []
+
+
+def test_a_cited_id_the_registry_does_not_know_is_a_finding_not_evidence(registry):
+    """A mistyped ID (NCT03280065 instead of NCT03280056) is flagged, and the text is still
+    matched on what it says."""
+    claim = Claim(
+        claim_id="typo-1",
+        quote="NurOwn's Phase 3 (NCT03280065) randomized 196 ALS patients",
+        spans=(),
+        nct_ids=("NCT03280065",),
+        names=("NurOwn",),
+        sponsors=("BrainStorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE3",),
+        enrollment=196,
+    )
+    dm = match_document(_doc("x", claim), registry)
+    cm = dm.claims[0]
+    assert [m.nct_id for m in cm.matches] == ["NCT03280056"]
+    assert [n for n, _ in cm.miscited] == ["NCT03280065"]
+    ident = next(r for r in cm.matches[0].reasons if r.feature == "id")
+    assert ident.outcome == "unknown"
+
+
+def test_a_condition_read_as_a_product_name_is_not_held_against_records(registry):
+    claim = Claim(
+        claim_id="cn-1",
+        quote="Bioinova's open-label, non-randomized phase IIa study in ALS",
+        spans=(),
+        names=("ALS",),
+        sponsors=("Bioinova",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+        design=("open-label", "non-randomized"),
+    )
+    dm = match_document(_doc("x", claim), registry)
+    assert _links(dm, "cn-1") == ["NCT03828123"]
+    iv = next(r for r in dm.claims[0].matches[0].reasons if r.feature == "intervention")
+    assert iv.outcome == "unknown"

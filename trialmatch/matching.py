@@ -429,6 +429,8 @@ class _Profile:
     conditions_ctx: bool
     ctx_factor: dict[str, float]
     text: str
+    unknown_ids: frozenset[str] = frozenset()
+    """Cited NCT IDs the registry does not know (a broken citation is no evidence against)."""
 
 
 def _distinct(values: Iterable[str], same: Any) -> list[str]:
@@ -446,6 +448,18 @@ def _evidence_text(doc: DocumentClaims, claim: Claim) -> str:
         if 0 <= s < e <= len(text):
             parts.append(text[max(0, s - 300) : min(len(text), e + 600)])
     return "\n".join(parts)
+
+
+def _product_names(c: Claim) -> list[str]:
+    """The claim's product names, less a disease mis-read as one ("ALS")."""
+    return [
+        n
+        for n in c.names
+        if not any(
+            facts.fold(n) == facts.fold(cond) or facts.condition_coverage(n, [cond])[0] >= 1.0
+            for cond in c.conditions
+        )
+    ]
 
 
 def _profiles(
@@ -467,7 +481,8 @@ def _profiles(
         )
 
     doc_names = _distinct(
-        [*(n for c in doc.claims for n in c.names if facts.is_specific(n)), *products], same_name
+        [*(n for c in doc.claims for n in _product_names(c) if facts.is_specific(n)), *products],
+        same_name,
     )
     doc_sponsors = _distinct((s for c in doc.claims for s in c.sponsors), same_org)
     doc_conds = _distinct((x for c in doc.claims for x in c.conditions), same_cond)
@@ -478,7 +493,7 @@ def _profiles(
 
     out = []
     for c in doc.claims:
-        own_names = list(c.names)
+        own_names = _product_names(c)
         own_specific = [n for n in own_names if facts.is_specific(n)]
         names, names_ctx = (own_names, False) if own_specific else (doc_names + own_names, True)
         if not doc_names and not own_specific:
@@ -554,8 +569,17 @@ def _f_id(p: _Profile, study: Study) -> _Feature:
                 "org study ID",
             )
             return _feat("id", "agreed", f"the text cites {o}, registered as {kind}")
-    cited = ", ".join([*c.nct_ids, *c.other_ids])
-    return _feat("id", "disagreed", f"the text cites {cited}; the record has none of them")
+    known = [n for n in c.nct_ids if n not in p.unknown_ids]
+    if known:
+        cited = ", ".join([*known, *c.other_ids])
+        return _feat("id", "disagreed", f"the text cites {cited}; this record is another one")
+    if c.other_ids and study.secondary_ids:
+        listed = ", ".join(x.id for x in study.secondary_ids[:3])
+        return _feat(
+            "id", "disagreed", f"the text cites {', '.join(c.other_ids)}; the record lists {listed}"
+        )
+    missing = ", ".join([*c.nct_ids, *c.other_ids])
+    return _unknown("id", f"the text cites {missing}, which the registry does not know here")
 
 
 def _record_iv_strings(study: Study) -> list[str]:
@@ -1058,7 +1082,10 @@ class _Searcher:
 
 
 def _site_core(site: str) -> str:
-    return _essie(" ".join(facts.org_core(site)))
+    """The identity words of a site ("hadassah"); empty for "Medical Center" alone."""
+    words = [t for t in facts.tokens(site) if t not in facts.INSTITUTION_WORDS]
+    words = [t for t in words if t not in facts.LEGAL_WORDS]
+    return _essie(" ".join(words))
 
 
 def _sponsor_core(sponsor: str) -> str:
@@ -1340,6 +1367,8 @@ def match_document(
     queries = _gather(profiles, searcher, book, doc.text or "", products)
     # regroup context names now that aliases are known, with the sponsors' products the text uses
     profiles = _profiles(doc, book, products)
+    for p in profiles:
+        p.unknown_ids = frozenset(n for n in p.claim.nct_ids if n not in searcher.studies)
 
     decided: dict[str, tuple[str, ...]] = {}
     if links is not None:
@@ -1380,7 +1409,19 @@ def match_document(
             continue
         for n in p.claim.nct_ids:
             s = searcher.studies.get(n)
-            if s is None or any(m.nct_id == s.nct_id for m in linked[cid]):
+            if s is None:
+                miscited[cid].append(
+                    (
+                        n,
+                        (
+                            f"the text cites {n}, which {registry.description or 'the registry'}"
+                            " does not know (a mistyped or invented ID, or a record not in this"
+                            " source)"
+                        ),
+                    )
+                )
+                continue
+            if any(m.nct_id == s.nct_id for m in linked[cid]):
                 continue
             linked[cid].append(scores[(cid, s.nct_id)])
             taken.add(s.nct_id)
