@@ -751,24 +751,6 @@ def _f_phase(p: _Profile, study: Study) -> _Feature:
     return _unknown("phase", "the record states no phase")
 
 
-def _combine(name: str, results: list[tuple[str, str]], scale: float = 1.0) -> _Feature:
-    """One outcome from several sub-comparisons: all agree -> agreed, all conflict ->
-    disagreed, a mix -> partly (or disagreed when conflicts outnumber agreements)."""
-    agree = sum(1 for o, _ in results if o == "agreed")
-    part = sum(1 for o, _ in results if o == "partly")
-    dis = sum(1 for o, _ in results if o == "disagreed")
-    detail = "; ".join(d for _, d in results)
-    if dis and not agree and not part:
-        return _feat(name, "disagreed", detail, scale)
-    if dis:
-        if agree >= dis:
-            return _feat(name, "partly", detail, scale)
-        return _feat(name, "disagreed", detail, scale * 0.5)
-    if agree and not part:
-        return _feat(name, "agreed", detail, scale)
-    return _feat(name, "partly", detail, scale)
-
-
 def claimed_design_terms(claim: Claim) -> tuple[str, ...]:
     """The claim's design terms, plus placebo-controlled when an arm is a placebo or sham."""
     terms = list(claim.design)
