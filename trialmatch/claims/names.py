@@ -332,7 +332,7 @@ _CALLED = re.compile(
     rf"under\s+the\s+(?:brand|trade)\s+name)\s+[\"“‘']?(?P<n>{_PRODUCT_WORD})"
 )
 _OUR_PRODUCT = re.compile(
-    r"\b(?:our|its|the\s+company[’']s|the)\s+(?:(?:lead|novel|proprietary|investigational|flagship|"
+    r"\b(?:[Oo]ur|[Ii]ts|[Tt]heir|[Tt]he\s+company[’']s|[Tt]he)\s+(?:(?:lead|novel|proprietary|investigational|flagship|"
     r"experimental|first|innovative|patented|new|own|autologous|allogeneic|leading)\s+)*"
     r"(?:product(?:\s+candidate)?|candidate|drug(?:\s+candidate)?|therapy|treatment|compound|asset|"
     r"vaccine|medication|medicine|cell\s+therapy|gene\s+therapy|antibody|technology|"
