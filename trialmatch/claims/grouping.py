@@ -359,7 +359,7 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
 def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int, bool, bool]:
     """(kind, trial_count, count_explicit, is_new) from the words before a trial noun."""
     base = max(sent_start, noun_start - 90)
-    tokens = [(m.group(0), m.start() + base) for m in _TOKEN.finditer(text, base, noun_start)]
+    tokens = [(m.group(0), m.start()) for m in _TOKEN.finditer(text, base, noun_start)]
     tokens = tokens[-9:]
     is_new = False
     for i in range(len(tokens) - 1, -1, -1):
@@ -411,14 +411,28 @@ def animal_context(text: str, lo: int, hi: int, start: int, end: int) -> bool:
     return bool(_ANIMAL.search(text, a, b))
 
 
-_STATUS_ALL = re.compile(
-    "|".join(f"(?P<g{i}>{rx.pattern})" for i, (_name, rx) in enumerate(_STATUS)), re.IGNORECASE
-)
+#: words that must appear (lower case) before a status pattern is worth running
+_STATUS_STEMS = {
+    "approved": ("approv", "clear", "authori", "green"),
+    "entering": ("enter", "advanc"),
+    "recruiting": ("recruit", "enrolling", "open for"),
+    "running": ("running", "ongoing", "on-going", "underway", "under way", "progress", "conduct"),
+    "enrollment completed": ("enrol",),
+    "completed": ("completed", "concluded", "finished"),
+    "launched": ("launch", "initiat", "start", "began", "begun", "commenc", "first"),
+    "planned": ("plan", "will", "expected"),
+    "terminated": ("terminat", "discontinu", "halt", "stopped"),
+    "suspended": ("suspend", "hold", "paused"),
+}
 
 
 def status_words(text: str, start: int, end: int) -> list[str]:
-    found = {m.lastgroup for m in _STATUS_ALL.finditer(text, start, end)}
-    return [name for i, (name, _rx) in enumerate(_STATUS) if f"g{i}" in found]
+    low = text[start:end].lower()
+    return [
+        name
+        for name, rx in _STATUS
+        if any(stem in low for stem in _STATUS_STEMS[name]) and rx.search(text, start, end)
+    ]
 
 
 def date_role(text: str, lo: int, date_start: int, date_end: int, hi: int, is_range: bool) -> str:

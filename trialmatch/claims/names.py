@@ -235,6 +235,15 @@ _SUFFIX_GATE = re.compile(
     rf"(?<![\w]){_LEGAL}(?![\w])|Therap|Pharma|Bio|Genetic|Genomic|Medicines|Vaccines|Laborator|"
     r"Labs|Holdings|Sciences"
 )
+_SUFFIX_WORDS = (
+    "inc", "ltd", "limited", "llc", "corp", "gmbh", "ag", "s.a", "sa", "plc", "n.v", "b.v",
+    "s.r.o", "a.s", "se", "ab", "oy", "pty", "pte", "k.k", "lp", "therap", "pharma", "bio",
+    "genetic", "genomic", "medicines", "vaccines", "laborator", "labs", "holdings", "sciences",
+)  # fmt: skip
+_ROLE_WORDS = (
+    " by ", "sponsor", "company", "'s", "’s", "ceo", "officer", "president", "founder", "cmo",
+    "spokes", ", a ", ", an ",
+)  # fmt: skip
 _TICKER_GATE = re.compile(r"\([A-Za-z ]+:")
 _ROLE_GATE = re.compile(
     r"\bby\b|sponsor|[Cc]ompany|company|['’]s\b|CEO|Officer|President|[Ff]ounder|CMO|"
@@ -246,7 +255,9 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
     out: list[NameMatch] = []
     end = _end(text, hi)
     region = text[lo:end]
-    suffix_hits = _SPONSOR_SUFFIX.finditer(text, lo, end) if _SUFFIX_GATE.search(region) else ()
+    low = region.lower()
+    suffix_gate = any(w in low for w in _SUFFIX_WORDS) and _SUFFIX_GATE.search(region)
+    suffix_hits = _SPONSOR_SUFFIX.finditer(text, lo, end) if suffix_gate else ()
     for m in suffix_hits:
         raw = m.group("name") or m.group("iname")
         start = m.start("name") if m.group("name") else m.start("iname")
@@ -259,12 +270,14 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         if m.group("iname") and len(words) == 1:
             continue  # "Pharmaceuticals" alone
         out.append(NameMatch("sponsor", name, (start, m.end()), 2 if m.group("name") else 1))
-    for m in _TICKER.finditer(text, lo, end) if _TICKER_GATE.search(region) else ():
+    ticker_gate = ":" in region and _TICKER_GATE.search(region)
+    for m in _TICKER.finditer(text, lo, end) if ticker_gate else ():
         raw = _trim_org(m.group("name"))
         name = _clean_org(raw)
         if name and name not in _COMMON_CAPS:
             out.append(NameMatch("sponsor", name, (m.end("name") - len(raw), m.end("name")), 2))
-    for m in _SPONSOR_ROLE.finditer(text, lo, end) if _ROLE_GATE.search(region) else ():
+    role_gate = any(w in low for w in _ROLE_WORDS)
+    for m in _SPONSOR_ROLE.finditer(text, lo, end) if role_gate else ():
         for g in "abcdefg":
             if m.group(g):
                 raw = _trim_org(m.group(g))
@@ -296,8 +309,18 @@ def _is_site_name(name: str) -> bool:
 _SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", "Centre"])
 
 
+_SITE_KEYS = (
+    "hospital", "cent", "clinic", "klinik", "institut", "universit", "college", "infirmary",
+    "health", "hôpital", "hopital", "ospedale", "policlinico", "charité", "foundation",
+    "sanatorium",
+)  # fmt: skip
+
+
 def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     out: list[NameMatch] = []
+    low = text[lo : _end(text, hi)].lower()
+    if not any(k in low for k in _SITE_KEYS):
+        return out
     for m in _SITE.finditer(text, lo, _end(text, hi)):
         raw = m.group("site")
         start = m.start("site")
@@ -393,7 +416,11 @@ def _is_acronym_of(words: str, code: str) -> bool:
     return "".join(initials).endswith("".join(letters))
 
 
-_CALLED_GATE = re.compile(r"called|named|dubbed|known|branded|marketed|brand|trade", re.IGNORECASE)
+_CALLED_WORDS = ("called", "named", "dubbed", "known as", "branded", "marketed", "brand", "trade")
+_OUR_WORDS = (
+    "product", "candidate", "drug", "therap", "treatment", "compound", "asset", "vaccine",
+    "medic", "antibody", "technolog", "biologic",
+)  # fmt: skip
 _OUR_GATE = re.compile(
     r"product|candidate|drug|therap|treatment|compound|asset|vaccine|medic|antibody|technolog|"
     r"biologic",
@@ -418,13 +445,14 @@ def find_products(
 
     end = _end(text, hi)
     region = text[lo:end]
-    if _CALLED_GATE.search(region):
+    low = region.lower()
+    if any(w in low for w in _CALLED_WORDS):
         for m in _CALLED.finditer(text, lo, end):
             add(m.group("n"), m.span("n"), 2)
-    if _OUR_GATE.search(region):
+    if any(w in low for w in _OUR_WORDS):
         for m in _OUR_PRODUCT.finditer(text, lo, end):
             add(m.group("n"), m.span("n"), 2)
-    if _MARK_GATE.search(region):
+    if "®" in region or "™" in region or "(r)" in low or "(tm)" in low:
         for m in _MARK.finditer(text, lo, end):
             add(m.group("n"), m.span("n"), 2)
     for pm in _PAREN_CODE.finditer(text, lo, end) if "(" in region else ():
@@ -462,15 +490,12 @@ def find_products(
             add(w, m.span(), 1)
     for m in _CAMEL.finditer(text, lo, end):
         add(m.group("n"), m.span("n"), 0)
-    if not _TRIAL_GATE.search(region):
+    if "trial" not in low and "stud" not in low and "program" not in low:
         return out
     for m in [*_TRIAL_NAME.finditer(text, lo, end), *_TRIAL_NAME_APPOS.finditer(text, lo, end)]:
         n = m.group("n")
-        if n in _COMMON_CAPS or n in _PLACES or len(n) < 3 or _CONDITION_ABBR.fullmatch(n):
-            continue
-        if _REGISTRY_ID.match(n):
-            continue
-        add(n, m.span("n"), 2, "trialname")
+        if _good_trial_name(n):
+            add(n, m.span("n"), 2, "trialname")
     return out
 
 
@@ -480,9 +505,21 @@ _COMMON_CAPS_UPPER = frozenset(w.upper() for w in _COMMON_CAPS)
 def find_trial_names(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     """Only the trial names of :func:`find_products` ("the HOPE-2 trial")."""
     end = _end(text, hi)
-    if not _TRIAL_GATE.search(text, lo, end):
+    low = text[lo:end].lower()
+    if "trial" not in low and "stud" not in low and "program" not in low:
         return []
-    return [p for p in find_products(text, lo, end) if p.kind == "trialname"]
+    out: list[NameMatch] = []
+    for m in [*_TRIAL_NAME.finditer(text, lo, end), *_TRIAL_NAME_APPOS.finditer(text, lo, end)]:
+        n = m.group("n")
+        if _good_trial_name(n):
+            out.append(NameMatch("trialname", n, m.span("n"), 2))
+    return out
+
+
+def _good_trial_name(n: str) -> bool:
+    if n in _COMMON_CAPS or n in _PLACES or len(n) < 3 or _CONDITION_ABBR.fullmatch(n):
+        return False
+    return not _REGISTRY_ID.match(n) and n.upper() not in _COMMON_CAPS_UPPER
 
 
 def _coined(word: str) -> bool:
@@ -532,40 +569,60 @@ def find_conditions(text: str, lo: int = 0, hi: int | None = None) -> list[NameM
     that belong to the name; and common disease acronyms ("ALS", "SMA")."""
     out: list[NameMatch] = []
     end = _end(text, hi)
-    for m in _CONDITION_ABBR_RE.finditer(text, lo, end):
-        out.append(NameMatch("condition", m.group(0), m.span()))
-    for m in _CONDITION_HEAD_RE.finditer(text, lo, end):
-        # keep the words right before the head word, up to the first that is not part of a
-        # disease name ("risk of disease" -> nothing; "Lumora's breast cancer" -> "breast
-        # cancer"; an eponym "Parkinson's disease" stays)
-        kept = [m.group(0)]
-        start = m.start()
-        for _ in range(3):
-            w = _WORD_BEFORE.search(text, max(lo, start - 40), start)
-            if not w:
-                break
-            word = w.group(1)
-            low = word.lower()
-            if low in _CONDITION_LEAD_STOP or low in _CONDITION_WORD_STOP:
-                break
-            possessive = word.endswith(("'s", "’s"))
-            if word[0].isupper() and possessive and len(kept) > 1:
-                break
-            if (
-                word[0].isupper()
-                and not possessive
-                and len(kept) == 1
-                and not _eponym_head(kept[0])
-            ):
-                break
-            kept.insert(0, word)
-            start = w.start(1)
-        phrase = " ".join(kept)
-        if phrase.lower() in _CONDITION_BAD:
-            continue
-        out.append(NameMatch("condition", phrase, (start, m.end())))
+    low = text[lo:end].lower()
+    for m in _LOW_WORD.finditer(low):
+        if m.group() in _CONDITION_WORDS:
+            found = condition_at(text, lo + m.start(), lo + m.end(), lo)
+            if found:
+                out.append(found)
     out.sort(key=lambda n: n.span)
     return out
+
+
+_LOW_WORD = re.compile(r"[a-z0-9]+")
+_CONDITION_WORDS = frozenset(
+    _split(
+        """disease syndrome sclerosis atrophy dystrophy cancer carcinoma lymphoma leukemia
+        leukaemia myeloma melanoma sarcoma glioma glioblastoma tumor tumors tumour tumours injury
+        injuries failure disorder palsy diabetes arthritis fibrosis hypertension dementia stroke
+        infarction cirrhosis hepatitis neuropathy myopathy epilepsy autism asthma psoriasis
+        colitis ataxia paralysis degeneration insufficiency ischemia ischaemia obesity
+        osteoarthritis lupus anemia anaemia als sma ms dmd hd sci copd mnd ra t1d t2d gvhd nsclc
+        aml cll cml ipf nash amd asd ckd ards tbi hiv"""
+    )
+)
+
+
+def condition_at(text: str, start: int, end: int, lo: int = 0) -> NameMatch | None:
+    """The condition whose head word (or acronym) is ``text[start:end]``, or None."""
+    head = text[start:end]
+    if head.isupper() and _CONDITION_ABBR_RE.fullmatch(head):
+        return NameMatch("condition", head, (start, end))
+    if not _CONDITION_HEAD_RE.fullmatch(head):
+        return None
+    # keep the words right before the head word, up to the first that is not part of a
+    # disease name ("risk of disease" -> nothing; "Lumora's breast cancer" -> "breast
+    # cancer"; an eponym "Parkinson's disease" stays)
+    kept = [head]
+    for _ in range(3):
+        w = _WORD_BEFORE.search(text, max(lo, start - 40), start)
+        if not w:
+            break
+        word = w.group(1)
+        low = word.lower()
+        if low in _CONDITION_LEAD_STOP or low in _CONDITION_WORD_STOP:
+            break
+        possessive = word.endswith(("'s", "’s"))
+        if word[0].isupper() and possessive and len(kept) > 1:
+            break
+        if word[0].isupper() and not possessive and len(kept) == 1 and not _eponym_head(head):
+            break
+        kept.insert(0, word)
+        start = w.start(1)
+    phrase = " ".join(kept)
+    if phrase.lower() in _CONDITION_BAD:
+        return None
+    return NameMatch("condition", phrase, (start, end))
 
 
 def _eponym_head(head: str) -> bool:
