@@ -58,7 +58,8 @@ _LABEL_TRIM = re.compile(
     re.IGNORECASE,
 )
 _FOLLOW = re.compile(
-    rf"follow(?:ed)?[\s\-]*(?:up)?\s+(?:for\s+|over\s+)?(?:a\s+(?:period|total)\s+of\s+|up\s+to\s+|"
+    rf"follow(?:ed|s|ing)?[\s\-]*(?:up)?\s+(?:(?:them|participants|patients|subjects|all\s+patients)\s+"
+    rf"(?:up\s+)?)?(?:for\s+|over\s+)?(?:a\s+(?:period|total)\s+of\s+|up\s+to\s+|"
     rf"at\s+least\s+)?(?P<n>{NUMBER})[\s\-]*(?P<u>days?|weeks?|months?|years?)"
     rf"|(?P<n2>{NUMBER})[\s\-]*(?P<u2>days?|weeks?|months?|years?)\s+(?:of\s+)?follow[\s\-]*up"
     rf"|follow[\s\-]*up\s+(?:period\s+)?(?:of|lasting|lasts|lasted|is|was|will\s+be)\s+"
@@ -141,7 +142,8 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
 
 
 _RATIO_ARMS = re.compile(
-    r"randomi[sz]ed\s+(?:(?:in\s+)?an?\s+)?(?:\d+\s*:\s*\d+\s+(?:ratio\s+)?)?(?:to\s+)?"
+    r"randomi[sz]ed\s+(?:(?:patients|participants|subjects)\s+)?(?:(?:in\s+)?an?\s+)?"
+    r"(?:\d+\s*:\s*\d+\s+(?:ratio\s+)?)?(?:to\s+)?"
     r"(?:receive\s+)?(?:either\s+)?(?P<a>[^,.;:()]{1,40}?)\s+(?:or|versus|vs\.?)\s+"
     r"(?:a\s+|matching\s+)*(?P<b>placebo|sham|standard\s+of\s+care|[^,.;:()]{1,40}?)"
     r"(?=\s*(?:[,.;:()]|\band\b|\bfor\b|\bover\b|\bat\b|$))",

@@ -471,7 +471,9 @@ def _mention_for_sentence(
     )
 
 
-_DATELINE_AFTER = re.compile(r"[*_]*\s*(?:/\s*[A-Za-z][\w ]*/\s*)?[*_]*\s*(?:--|—|–|-\s|:)")
+_DATELINE_AFTER = re.compile(
+    r"[*_]*\s*(?:/\s*[A-Za-z][\w ]*/\s*|\([A-Za-z][\w .]*\)\s*)?[*_]*\s*(?:--|—|–|-\s|:)"
+)
 _DATELINE_BEFORE = re.compile(
     r"(?:^|\n)[\s*_#]*[A-Z][\w.'’\- ]*(?:,\s*[A-Z][\w.'’\- ]*){0,2},?\s*(?:\([^)]*\)\s*)?$"
 )
@@ -578,6 +580,17 @@ def _fill(
             _add(m.sites, s.value)
     for s in sponsors:
         _add(m.sponsors, ctx.canonical_sponsor(s.value))
+    # a company named in full elsewhere is often called by its first word ("Ionis said")
+    for short, full in ctx.short_sponsor_names.items():
+        k = text.find(short, lo, hi)
+        while k >= 0:
+            end = k + len(short)
+            if (k == 0 or not text[k - 1].isalnum()) and (
+                end >= len(text) or not text[end].isalnum()
+            ):
+                _add(m.sponsors, full)
+                break
+            k = text.find(short, end, hi)
     for p in hits.products.within(lo, hi):
         if any(a <= p.span[0] and p.span[1] <= b for a, b in org_spans):
             continue
@@ -608,6 +621,15 @@ def _fill(
     if core:
         for st in G.status_words(text, lo, hi):
             _add(m.status, st)
+
+
+_COMMON_FIRST_WORDS = frozenset(
+    _split(
+        """American National International General United Global First New Royal Medical Cell
+        Stem Clinical Regenerative Advanced Applied Cellular Genetic Biological European Asian"""
+    )
+)
+_SITE_WORD_START = re.compile(r"Hospital|Universit|Institut|Clinic|Cent")
 
 
 class _DocContext:
@@ -642,6 +664,24 @@ class _DocContext:
                 canon[key] = canon[longer[0]]
                 counts[longer[0]] += counts.pop(key)
         return canon, counts
+
+    @cached_property
+    def short_sponsor_names(self) -> dict[str, str]:
+        """{"Ionis": "Ionis Pharmaceuticals"} for companies named in full with a distinctive
+        first word."""
+        canon, _counts = self._sponsors
+        out: dict[str, str] = {}
+        for full in set(canon.values()):
+            first = full.split()[0]
+            if (
+                " " in full
+                and len(first) >= 4
+                and first[0].isupper()
+                and first not in _COMMON_FIRST_WORDS
+                and not _SITE_WORD_START.match(first)
+            ):
+                out.setdefault(first, full)
+        return out
 
     @cached_property
     def _strong(self) -> list[str]:

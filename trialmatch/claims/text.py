@@ -32,7 +32,8 @@ _ABBREV = frozenset(
     _split("""mr mrs ms dr prof st mt vs etc e.g eg i.e ie approx appr ca cf fig figs no nos vol inc ltd
     co corp jr sr ph.d phd m.d md d.sc dsc b.sc m.sc mba u.s u.k u.s.a al jan feb mar apr jun jul
     aug sep sept oct nov dec ref refs pp ed eds est dept univ s.r.o a.s gmbh s.a s.p pat resp
-    approx. tel ext int med""")
+    approx. tel ext int med mass calif fla ill wash mich minn penn conn colo ariz tenn ore
+    okla wis md n.y n.j d.c""")
 )
 
 
