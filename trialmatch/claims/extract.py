@@ -517,6 +517,23 @@ def _reference_lines(text: str) -> list[Span]:
     return out
 
 
+_BOILERPLATE = re.compile(r"forward[\s\-]looking\s+statements?|safe\s+harbou?r", re.IGNORECASE)
+
+
+def _boilerplate_paragraphs(text: str, seg: Segments) -> list[Span]:
+    """Legal boilerplate ("Forward-Looking Statements ... the timing of our Phase 3 trial"):
+    it speaks of trials in general and claims nothing about one."""
+    out: list[Span] = []
+    for m in _BOILERPLATE.finditer(text):
+        p = seg.para_of[seg.sentence_at(m.start())]
+        a, b = seg.paragraphs[p]
+        # the heading "Forward-Looking Statements" stands alone: take the paragraph after it
+        if b - a < 60 and p + 1 < len(seg.paragraphs):
+            b = seg.paragraphs[p + 1][1]
+        out.append((a, b))
+    return out
+
+
 def _add(lst: list, value) -> None:
     if value and value not in lst:
         lst.append(value)
@@ -775,6 +792,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     candidates |= hits.find_trial_names(candidates)
     ctx = _DocContext(text, hits, candidates)
     ref_lines = _reference_lines(text)
+    excluded = ref_lines + _boilerplate_paragraphs(text, seg) if "ooking" in text else ref_lines
 
     mentions: list[G.Mention] = []
     cont_of: dict[int, G.Mention] = {}
@@ -784,7 +802,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
         if last is None and si not in candidates:
             continue
         lo, hi = seg.sentences[si]
-        m = _mention_for_sentence(text, seg, hits, si, ref_lines, ctx) if si in candidates else None
+        m = _mention_for_sentence(text, seg, hits, si, excluded, ctx) if si in candidates else None
         if m is not None:
             _fill(m, text, lo, hi, hits, ctx, core=True)
             # "this trial" / "this study" points back at the sentence before it

@@ -1,0 +1,94 @@
+"""How mentions become claims: one trial across sentences, separate trials apart, and the
+things that look like trials but are not."""
+
+from __future__ import annotations
+
+from trialmatch.claims.extract import extract_text
+
+
+def _claims(text):
+    return extract_text(text).claims
+
+
+def test_definite_mentions_join_the_trial_they_point_back_to():
+    (claim,) = _claims(
+        "Zentra Bio is entering a Phase II trial in Canada. The randomized trial will enroll "
+        "80 patients. The study results are expected in late 2026."
+    )
+    assert claim.phases == ("PHASE2",) and claim.enrollment == 80
+    assert claim.design == ("randomized",) and claim.countries == ("Canada",)
+    assert [(d.start, d.end, d.role) for d in claim.dates] == [("2026-07", "2026-12", "results")]
+    assert len(claim.spans) == 3
+
+
+def test_trials_described_apart_stay_apart():
+    first, second = _claims(
+        "Two earlier trials involved 30 patients at Toronto General Hospital. "
+        "A double-blind Phase 2 trial in the US will involve 90 patients."
+    )
+    assert (first.trial_count, first.enrollment, first.countries) == (2, 30, ("Canada",))
+    assert (second.trial_count, second.enrollment, second.countries) == (
+        1,
+        90,
+        ("United States",),
+    )
+
+
+def test_a_new_trial_is_not_folded_into_an_old_one():
+    claims = _claims(
+        "The Phase 2 study (NCT01234567) enrolled 40 patients. "
+        "Next, the company will start a new Phase 3 trial in 2027."
+    )
+    assert [c.phases for c in claims] == [("PHASE2",), ("PHASE3",)]
+
+
+def test_registry_ids_and_trial_names_keep_trials_apart_and_together():
+    claims = _claims(
+        "The ORCA trial (NCT01111111) read out in 2022. The BELUGA trial (NCT02222222) began "
+        "in 2023. ORCA enrolled 50 patients."
+    )
+    assert [(c.nct_ids, c.enrollment) for c in claims] == [
+        (("NCT01111111",), 50),
+        (("NCT02222222",), None),
+    ]
+
+
+def test_things_that_are_not_trials():
+    text = (
+        "Stem cells have proved promising in animal models and human clinical studies. "
+        "A preclinical safety study in rats ran from NOV/2011 to FEB/2012. "
+        "The company holds permission to make products for phase I, II and III clinical trials. "
+        "In summer 2014 the company was notified of the approval of its US patent application. "
+        "Call +38 044 223 28 95.\n\n"
+        "References\n"
+        "  • Doe, J. (2010). Stem cells in ALS: A Phase I clinical trial. Exp Neurol, 223(1), 229-237.\n"
+    )
+    assert _claims(text) == ()
+
+
+def test_forward_looking_boilerplate_is_not_a_claim():
+    claims = _claims(
+        "The Phase 3 HOPE-3 trial enrolled 300 patients.\n\nForward-Looking Statements\n"
+        "This release contains forward-looking statements about the timing of our Phase 2 "
+        "trial of X-12 and our clinical trials generally."
+    )
+    assert [c.phases for c in claims] == [("PHASE3",)]
+
+
+def test_a_company_named_in_full_is_recognised_by_its_short_name():
+    doc = extract_text(
+        "Quillon Therapeutics, Inc. develops QN-5. Separately, Quillon is running a Phase 1 "
+        "study (NCT03333333) in Japan."
+    )
+    (claim,) = doc.claims
+    assert claim.sponsors == ("Quillon Therapeutics",)
+    assert claim.countries == ("Japan",)
+
+
+def test_press_release_dateline_is_not_a_trial_date():
+    (claim,) = _claims(
+        "SAN DIEGO, Jan. 8, 2025 (GLOBE NEWSWIRE) -- Neuvia Therapeutics plans to begin a "
+        "Phase 1/2a trial of NVT-101 in the first quarter of 2025."
+    )
+    assert [(d.start, d.role) for d in claim.dates] == [("2025-01", "start")]
+    assert claim.phases == ("PHASE1", "PHASE2") and "NVT-101" in claim.names
