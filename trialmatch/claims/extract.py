@@ -232,6 +232,10 @@ _REGISTRY_PREFIXES = (
 )  # fmt: skip
 
 
+def _alnum_low(ch: str) -> bool:
+    return ("a" <= ch <= "z") or ("0" <= ch <= "9")
+
+
 _PREFIX3 = frozenset(p[:3] for p in _REGISTRY_PREFIXES) | {"bio", "spo", "mil"}
 
 
@@ -251,14 +255,29 @@ class _Hits:
         self._trigger_sentences = sents_by_cat
         sentence_at = seg.sentence_at
         get = _CATEGORY.get
-        for m in _WORD.finditer(low):
-            w = m.group()
+        # findall hands back plain strings (no match objects); the few trigger words are then
+        # located with str.find from the last one found, checking word boundaries
+        pos = 0
+        n = len(low)
+        find = low.find
+        for w in _WORD.findall(low):
             cat = get(w)
             if cat is None and w[:3] in _PREFIX3:
                 cat = _category(w)
-            if cat is not None:
-                by_cat.setdefault(cat, []).append(m.span())
-                sents_by_cat.setdefault(cat, set()).add(sentence_at(m.start()))
+            if cat is None:
+                continue
+            k = find(w, pos)
+            while k >= 0 and (
+                (k > 0 and _alnum_low(low[k - 1]))
+                or (k + len(w) < n and _alnum_low(low[k + len(w)]))
+            ):
+                k = find(w, k + 1)
+            if k < 0:  # cannot happen: every token is a whole word of the text
+                continue
+            end = k + len(w)
+            pos = end
+            by_cat.setdefault(cat, []).append((k, end))
+            sents_by_cat.setdefault(cat, set()).add(sentence_at(k))
         for rx, cat in ((_EUDRACT_TRIGGER, "reg"), (_SYMBOL_TRIGGER, None)):
             for m in rx.finditer(low):
                 c = cat or _CATEGORY[m.group()]
@@ -368,13 +387,12 @@ _NUMBER_WORDS = frozenset(
 _NUMBERISH = re.compile(r"\d|[a-z]+")
 
 
+_NUMBER_RX = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")")
+
+
 def _has_number(low: str, a: int, b: int) -> bool:
     """Is a number (digits or a number word) written in ``low[a:b]``?"""
-    for m in _NUMBERISH.finditer(low, a, b):
-        w = m.group(0)
-        if w[0].isdigit() or w in _NUMBER_WORDS or w.rstrip("-") in _NUMBER_WORDS:
-            return True
-    return False
+    return _NUMBER_RX.search(low, a, b) is not None
 
 
 def _dedupe(figs: list[FigureMatch]) -> list[FigureMatch]:

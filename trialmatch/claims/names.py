@@ -188,22 +188,56 @@ _TICKER = re.compile(
     r"\((?:NASDAQ|Nasdaq|NYSE|NYSE\s+American|TSX|TSXV|ASX|LSE|AIM|OTCQB|OTCQX|OTC|Euronext|SIX|"
     r"KOSDAQ|KRX|TASE|HKEX|SSE|SZSE|TYO|FRA|XETRA)(?:\s*[A-Za-z]*)?\s*:\s*[A-Z.]{1,6}"
 )
-_SPONSOR_ROLE = re.compile(
-    rf"(?:sponsored\s+by|funded\s+by|developed\s+by|conducted\s+by|run\s+by|led\s+by)\s+"
-    rf"(?:(?:an?|the)\s+(?:[a-z][\w\-]*\s+){{0,3}})?(?:[A-Z][a-z]+\s+(?:clinic|company|firm|biotech|startup)\s+)?"
-    rf"(?P<a>(?:{_NAME_WORD}[ \t]+){{0,4}}{_NAME_WORD})"
-    rf"|(?P<b>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),?\s+(?:as\s+)?the\s+(?:study\s+|trial\s+)?sponsor"
-    rf"|\b[Tt]he\s+(?P<c>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+[Cc]ompany\b"
-    rf"|\b(?:company|sponsor|biotech)\s+(?P<d>[A-Z][a-z]*[A-Z][\w\-]*)"
-    rf"|\b(?P<e>[A-Z][\w\-]+)['’]s\s+(?!(?:disease|syndrome|sclerosis|palsy|ataxia|chorea)\b)"
-    rf"(?:[\w\-®™/]+\s+){{0,3}}?"
-    rf"(?:trial|study|drug|product|candidate|therapy|treatment)\b"
-    rf"|\b(?:CEO|Chief\s+Executive\s+Officer|President|[Ff]ounder|Chief\s+Medical\s+Officer|CMO|"
-    rf"Chief\s+Scientific\s+Officer|spokes(?:wo)?man|spokesperson)\s+(?:of|at)\s+"
-    rf"(?P<f>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
-    rf"|(?P<g>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD}),\s+an?\s+(?:[\w\-]+\s+){{0,4}}?"
-    rf"(?:company|biotech|firm|developer|manufacturer|maker|drugmaker|startup)\b"
-)
+#: (words that must be in the sentence, pattern with the name in group "n")
+_SPONSOR_ROLES = [
+    (
+        (" by ",),
+        re.compile(
+            rf"(?:sponsored\s+by|funded\s+by|developed\s+by|conducted\s+by|run\s+by|led\s+by)\s+"
+            rf"(?:(?:an?|the)\s+(?:[a-z][\w\-]*\s+){{0,3}})?"
+            rf"(?:[A-Z][a-z]+\s+(?:clinic|company|firm|biotech|startup)\s+)?"
+            rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,4}}{_NAME_WORD})"
+        ),
+    ),
+    (
+        ("sponsor",),
+        re.compile(
+            rf"(?P<n>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,3}}),?\s+(?:as\s+)?the\s+(?:study\s+|trial\s+)?"
+            rf"sponsor"
+        ),
+    ),
+    (
+        ("company",),
+        re.compile(rf"\b[Tt]he\s+(?P<n>{_NAME_WORD}(?:\s+{_NAME_WORD}){{0,2}})\s+[Cc]ompany\b"),
+    ),
+    (
+        ("company", "sponsor", "biotech"),
+        re.compile(r"\b(?:company|sponsor|biotech)\s+(?P<n>[A-Z][a-z]*[A-Z][\w\-]*)"),
+    ),
+    (
+        ("'s", "’s"),
+        re.compile(
+            r"\b(?P<n>[A-Z][\w\-]+)['’]s\s+(?!(?:disease|syndrome|sclerosis|palsy|ataxia|chorea)\b)"
+            r"(?:[\w\-®™/]+\s+){0,3}?(?:trial|study|drug|product|candidate|therapy|treatment)\b"
+        ),
+    ),
+    (
+        ("ceo", "officer", "president", "founder", "cmo", "spokes"),
+        re.compile(
+            r"\b(?:CEO|Chief\s+Executive\s+Officer|President|[Ff]ounder|Chief\s+Medical\s+Officer|"
+            r"CMO|Chief\s+Scientific\s+Officer|spokes(?:wo)?man|spokesperson)\s+(?:of|at)\s+"
+            rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
+        ),
+    ),
+    (
+        (", a ", ", an "),
+        re.compile(
+            rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD}),\s+an?\s+(?:[\w\-]+\s+){{0,4}}?"
+            r"(?:company|biotech|firm|developer|manufacturer|maker|drugmaker|startup)\b"
+        ),
+    ),
+]
+_LOOSE_ROLES = frozenset([4, 6])  # the possessive and the apposition: check for places etc.
 _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
 
 
@@ -235,6 +269,16 @@ _SUFFIX_GATE = re.compile(
     rf"(?<![\w]){_LEGAL}(?![\w])|Therap|Pharma|Bio|Genetic|Genomic|Medicines|Vaccines|Laborator|"
     r"Labs|Holdings|Sciences"
 )
+_LEGAL_WORDS = frozenset(
+    _split(
+        """inc incorporated ltd limited llc corp corporation co gmbh ag sa spa plc nv bv s r o a
+        se ab oy pty pte kk lp"""
+    )
+)
+_INDUSTRY_STEMS = (
+    "therap", "pharma", "bio", "genetic", "genomic", "medicines", "vaccines", "laborator",
+    "labs", "holdings", "sciences",
+)  # fmt: skip
 _SUFFIX_WORDS = (
     "inc", "ltd", "limited", "llc", "corp", "gmbh", "ag", "s.a", "sa", "plc", "n.v", "b.v",
     "s.r.o", "a.s", "se", "ab", "oy", "pty", "pte", "k.k", "lp", "therap", "pharma", "bio",
@@ -256,7 +300,10 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
     end = _end(text, hi)
     region = text[lo:end]
     low = region.lower()
-    suffix_gate = any(w in low for w in _SUFFIX_WORDS) and _SUFFIX_GATE.search(region)
+    words = set(_LOW_WORD.findall(low))
+    suffix_gate = (
+        not words.isdisjoint(_LEGAL_WORDS) or any(w in low for w in _INDUSTRY_STEMS)
+    ) and (_SUFFIX_GATE.search(region))
     suffix_hits = _SPONSOR_SUFFIX.finditer(text, lo, end) if suffix_gate else ()
     for m in suffix_hits:
         raw = m.group("name") or m.group("iname")
@@ -276,16 +323,16 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         name = _clean_org(raw)
         if name and name not in _COMMON_CAPS:
             out.append(NameMatch("sponsor", name, (m.end("name") - len(raw), m.end("name")), 2))
-    role_gate = any(w in low for w in _ROLE_WORDS)
-    for m in _SPONSOR_ROLE.finditer(text, lo, end) if role_gate else ():
-        for g in "abcdefg":
-            if m.group(g):
-                raw = _trim_org(m.group(g))
-                name = _clean_org(raw)
-                if g in "eg" and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
-                    continue
-                if name and name not in _COMMON_CAPS and not _is_site_name(name):
-                    out.append(NameMatch("sponsor", name, (m.end(g) - len(raw), m.end(g)), 2))
+    for i, (keys, rx) in enumerate(_SPONSOR_ROLES):
+        if not any(k in low for k in keys):
+            continue
+        for m in rx.finditer(text, lo, end):
+            raw = _trim_org(m.group("n"))
+            name = _clean_org(raw)
+            if i in _LOOSE_ROLES and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
+                continue
+            if name and name not in _COMMON_CAPS and not _is_site_name(name):
+                out.append(NameMatch("sponsor", name, (m.end("n") - len(raw), m.end("n")), 2))
     return out
 
 
@@ -382,6 +429,7 @@ _INN_SUFFIXES = (
 )  # fmt: skip
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 _CAMEL = re.compile(r"\b(?P<n>[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z]*)\b")
+_CAMEL_GATE = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _TREAT_NEXT = re.compile(
     r"\s+(?:treatment|therapy|transplants?|transplantation|injections?|infusions?|cells|"
     r"administration|program|arm|group)\b"
@@ -488,7 +536,7 @@ def find_products(
         w = m.group(0).lower()
         if w.endswith(_INN_SUFFIXES):
             add(w, m.span(), 1)
-    for m in _CAMEL.finditer(text, lo, end):
+    for m in _CAMEL.finditer(text, lo, end) if _CAMEL_GATE.search(region) else ():
         add(m.group("n"), m.span("n"), 0)
     if "trial" not in low and "stud" not in low and "program" not in low:
         return out
