@@ -62,7 +62,7 @@ from trialmatch.registry.study import Study
 
 __all__ = ["FILTER_FIELDS", "INDEX_SCHEMA", "TEXT_FIELDS", "BuildError", "SnapshotRegistry"]
 
-INDEX_SCHEMA = "2"
+INDEX_SCHEMA = "3"
 """Bumped whenever the index layout or its text extraction changes: old indexes are rebuilt."""
 
 INDEX_PREFIX = ".trialmatch-index"
@@ -197,6 +197,8 @@ _OTHER_SKIP = {
     ("sponsorCollaboratorsModule", "collaborators", "name"),
     ("armsInterventionsModule", "interventions", "name"),
     ("armsInterventionsModule", "interventions", "otherNames"),
+    # citations are author lists and journal names ("et al" would stem to "ALS"'s "al")
+    ("referencesModule", "references", "citation"),
 }
 
 # API enum values (INTERVENTIONAL, TREATMENT, ALL, ...) are codes, not words of the record; they are
@@ -261,6 +263,9 @@ CREATE VIRTUAL TABLE fts USING fts5({", ".join(_COLUMN_NAMES)}, content='',
 """
 
 _BATCH = 2000
+"""Index rows per insert batch ..."""
+_BATCH_CHARS = 4_000_000
+"""... or fewer, once their text reaches this many characters (some records are megabytes)."""
 
 
 @dataclass(frozen=True)
@@ -1159,6 +1164,7 @@ class SnapshotRegistry(Registry):
                 f"VALUES ({','.join('?' * (1 + len(_COLUMN_NAMES)))})"
             )
             fts_rows: list[tuple[Any, ...]] = []
+            batch_chars = 0
             alias_rows: list[tuple[str, str]] = []
             rowid = 0
             count = 0
@@ -1209,13 +1215,17 @@ class SnapshotRegistry(Registry):
                     )
                     continue
                 count += 1
-                fts_rows.append((rowid, *_fts_row(data, study)))
                 alias_rows.extend((a, study.nct_id) for a in study.aliases)
-                if len(fts_rows) >= _BATCH:
+                texts = _fts_row(data, study)
+                del data, study, raw  # keep memory flat: only the batch's text stays
+                fts_rows.append((rowid, *texts))
+                batch_chars += sum(map(len, texts))
+                if len(fts_rows) >= _BATCH or batch_chars >= _BATCH_CHARS:
                     db.executemany(insert_fts, fts_rows)
                     db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?)", alias_rows)
                     fts_rows.clear()
                     alias_rows.clear()
+                    batch_chars = 0
             db.executemany(insert_fts, fts_rows)
             db.executemany("INSERT OR IGNORE INTO aliases VALUES (?,?)", alias_rows)
             db.execute("INSERT INTO fts(fts) VALUES ('optimize')")
