@@ -17,15 +17,18 @@ from trialmatch.claims.numbers import NUMBER, FigureMatch, parse_number
 _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
     r"randomi[sz](?:e|es|ed|ing)|treat(?:s|ed|ing)?|dos(?:e|ed|ing)|comprise[sd]?|compris(?:ing)|"
-    r"expand(?:ed)?\s+to|target(?:s|ing)?|(?:will|to)\s+have|of|in|with|among|on)\s+"
+    r"assign(?:s|ed|ing)?|allocat(?:es|ed|ing)|expand(?:ed)?\s+to|target(?:s|ing)?|"
+    r"(?:will|to)\s+have|of|in|with|among|on)\s+"
     r"(?:a\s+total\s+of\s+|approximately\s+|about\s+|around\s+|up\s+to\s+|more\s+than\s+|over\s+|"
-    r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+)?)$",
+    r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+)?$"
+    r"|\b(?:gave|given|administered|delivered|offered)\b[^.;]{0,70}?\bto\s+$"
+    r"|\b(?:participants|patients|subjects|enrol(?:l)?ment|sample\s+size)\s*[:=]\s*[*_]*\s*$)",
     re.IGNORECASE,
 )
 _ENROL_AFTER = re.compile(
     r"^[^.;:]{0,70}?\b(?:were|was|will\s+be|are|have\s+been|had\s+been|has\s+been|being)?\s*"
     r"(?:enrol|recruit|randomi[sz]|treated|dosed|underw|participat|took\s+part|take\s+part|"
-    r"receiv|been\s+included|included|signed)",
+    r"receiv|been\s+included|included|signed|assigned|allocated|were\s+given|got\b)",
     re.IGNORECASE,
 )
 _OUTCOME_AFTER = re.compile(
@@ -40,17 +43,22 @@ _ARM_PATTERNS = [
     re.compile(
         rf"(?P<n>{NUMBER})\s+(?:(?:of\s+(?:which|whom|them|those))|(?:patients|participants|subjects))?"
         rf"\s*(?:will\s+|would\s+|were\s+|are\s+|to\s+)?(?:be\s+)?"
-        rf"(?:receiv(?:e|es|ed|ing)|given|get|treated\s+with|randomi[sz]ed\s+to|assigned\s+to|"
+        rf"(?:receiv(?:e|es|ed|ing)|given|get|gets|got|treated\s+with|randomi[sz]ed\s+to|assigned\s+to|"
         rf"allocated\s+to)\s+(?:the\s+|a\s+|an\s+)?{_LABEL}{_LABEL_END}",
         re.IGNORECASE,
     ),
     re.compile(
         rf"(?:the\s+)?(?:remaining|other)\s+(?P<n>{NUMBER})\s*(?:patients|participants|subjects)?"
-        rf"\s*(?:[-–—:]|will\s+receive|would\s+receive|received|receive|get|on|to)\s*"
+        rf"\s*(?:[-–—:]|will\s+receive|would\s+receive|received|receive|get|got|on|to)\s*"
         rf"(?:the\s+|a\s+)?{_LABEL}{_LABEL_END}",
         re.IGNORECASE,
     ),
     re.compile(rf"{_LABEL}\s*\(\s*[nN]\s*=\s*(?P<n>\d+)\s*\)"),
+    re.compile(
+        rf"(?:\band|,)\s+(?P<n>{NUMBER})\s+(?:patients\s+|participants\s+)?(?:got\s+|received\s+|on\s+)?"
+        r"(?P<label>placebo|sham|saline|vehicle|standard\s+of\s+care|control)\b",
+        re.IGNORECASE,
+    ),
 ]
 _LABEL_TRIM = re.compile(
     r"(?:\s+(?:treatment|therapy|arm|group|cohort|injections?|infusions?|transplants?|"
@@ -113,6 +121,10 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
         patterns.append(_ARM_PATTERNS[1])
     if "n=" in region.replace(" ", ""):
         patterns.append(_ARM_PATTERNS[2])
+    if any(
+        k in region for k in ("placebo", "sham", "saline", "vehicle", "standard of care", "control")
+    ):
+        patterns.append(_ARM_PATTERNS[3])
     seen: set[tuple[int, int]] = set()
     for rx in patterns:
         for m in rx.finditer(text, lo, hi):
@@ -122,7 +134,7 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
             n = parse_number(m.group("n"))
             label = m.group("label").strip(" -–—\"'“”")
             label = re.sub(
-                r"^(?:(?:and|or|while|plus|with|vs\.?|versus)\s+)?(?:the|a|an)?\s*",
+                r"^(?:(?:and|or|while|plus|with|vs\.?|versus)\s+)?(?:(?:the|a|an)\s+)?",
                 "",
                 label,
                 flags=re.IGNORECASE,

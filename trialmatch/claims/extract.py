@@ -557,6 +557,9 @@ def _add(lst: list, value) -> None:
         lst.append(value)
 
 
+_PHRASE_BREAK = re.compile(r"[,;:.()]")
+
+
 def _fill(
     m: G.Mention,
     text: str,
@@ -577,10 +580,23 @@ def _fill(
         else:
             _add(m.other_ids, i.value)
     if core:
-        for p in hits.phases.within(lo, hi):
-            if not p.generic:
-                for ph in p.phases:
-                    _add(m.phases, ph)
+        phases = [p for p in hits.phases.within(lo, hi) if not p.generic]
+        if len({p.phases for p in phases}) > 1:
+            # "Before the big Phase 3, BrainStorm ran a phase 2 study": the phase that names
+            # the trial is the one right before its trial noun
+            nouns = [n.start("noun") for n in hits.nouns.within(lo, hi)]
+            near = [
+                p
+                for p in phases
+                if any(
+                    0 <= n - p.span[1] <= 30 and not _PHRASE_BREAK.search(text, p.span[1], n)
+                    for n in nouns
+                )
+            ]
+            phases = near or phases
+        for p in phases:
+            for ph in p.phases:
+                _add(m.phases, ph)
     for term, _span in hits.designs.within(lo, hi):
         _add(m.design, term)
     datelines: list[Span] = []
@@ -731,7 +747,21 @@ class _DocContext:
 
     @cached_property
     def doc_products(self) -> list[str]:
-        return [p for p, _ in Counter(self._strong).most_common(2)]
+        strong = [p for p, _ in Counter(self._strong).most_common(2)]
+        if strong:
+            return strong
+        # no product presented as such ("called X", "X®"): the coined name or code the text
+        # uses most, at least twice and once beside treatment words ("NurOwn transplants")
+        hits = self.hits
+        found = hits.products.over(hits.sentences_with("prod") | self.mention_sentences)
+        counts = Counter(p.value for p in found if p.kind == "product")
+        beside = {
+            p.value
+            for p in found
+            if p.kind == "product" and treatment_word_follows(self.text, p.span[1])
+        }
+        ranked = [v for v, n in counts.most_common() if n >= 2 and v in beside]
+        return ranked[:1]
 
     @cached_property
     def abbr(self) -> dict[str, str]:
@@ -826,7 +856,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             # "this trial" / "this study" points back at the sentence before it
             if m.kind == "definite" and si > 0 and seg.para_of[si - 1] == seg.para_of[si]:
                 noun_before = re.search(
-                    r"\b(?:this|these|that)\s+(?:\w+\s+){0,2}(?:trial|study)",
+                    r"\b(?:this|these|that|their|its)\s+(?:[\w\-]+,?\s+){0,5}(?:trial|study)",
                     text[lo:hi],
                     re.IGNORECASE,
                 )
@@ -879,7 +909,11 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
         heading = _section_heading(seg, spans[0][0])
         names = c.values("names")
         if not names and heading is not None:
-            names = [p.value for p in hits.products.within(*heading) if p.strength >= 1]
+            names = [
+                p.value
+                for p in hits.products.within(*heading)
+                if p.strength >= 1 and p.kind == "product"
+            ]
         if not names and ctx.doc_products:
             names = list(ctx.doc_products)
         sponsors = _normalize_sponsors(c.values("sponsors"))

@@ -42,7 +42,8 @@ _DEFINITE = frozenset(_split("the this that these those its their our his her sa
 _INDEFINITE = frozenset(_split("a an another"))
 _NEW_WORDS = frozenset(
     _split(
-        "new another second next additional separate future further subsequent upcoming follow-on"
+        "new another second next additional separate future further subsequent upcoming follow-on "
+        "own rival competing competitor"
     )
 )
 _COUNT_WORDS = {
@@ -84,7 +85,8 @@ CONTINUATION = re.compile(
     r"follow(?:ed)?[\s\-]+up|primary\s+(?:end\s?point|outcome)|secondary\s+(?:end\s?point|outcome)|"
     r"dos(?:ed|ing)|placebo|cohorts?|arms?|inclusion\s+criteria|eligible|first\s+patients?|"
     r"primary\s+completion|top[\s\-]?line|read[\s\-]?out|interim\s+analysis|"
-    r"(?:data|results)\s+(?:are\s+|is\s+)?expected)\b",
+    r"(?:data|results)\s+(?:are\s+|is\s+)?expected|received|underwent|were\s+treated|"
+    r"were\s+given|were\s+enrolled|were\s+assigned)\b",
     re.IGNORECASE,
 )
 
@@ -319,7 +321,7 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
     for m in mentions:
         target: Cluster | None = None
         recent = sorted(clusters, key=lambda c: c.last_pos, reverse=True)
-        if m.has_identity and not (m.kind == "indefinite" and m.is_new):
+        if m.has_identity and not m.is_new:
             for c in recent:
                 if shares_identity(m, c) and not conflicts(m, c):
                     target = c
@@ -356,6 +358,9 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
 
 
 # ------------------------------------------------------------------------ noun phrases
+_COPULA = re.compile(r"\b(?:it|this|that|which|the\s+(?:trial|study))\s+(?:is|was|will\s+be)$")
+
+
 def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int, bool, bool]:
     """(kind, trial_count, count_explicit, is_new) from the words before a trial noun."""
     base = max(sent_start, noun_start - 90)
@@ -372,6 +377,10 @@ def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int
         if low in _INDEFINITE:
             if low == "another":
                 is_new = True
+            # "It was a double-blind trial": a predicate describing the trial already named
+            before = " ".join(t.lower() for t, _p in tokens[max(0, i - 3) : i])
+            if not is_new and _COPULA.search(before):
+                return "definite", 1, False, is_new
             return "indefinite", 1, True, is_new
         if low in _COUNT_WORDS:
             # a digit counts trials only as its own word, never inside "Phase 2/3"

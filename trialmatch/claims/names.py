@@ -230,9 +230,9 @@ _SPONSOR_ROLES = [
         ),
     ),
     (
-        (", a ", ", an "),
+        (", a ", ", an ", ", the "),
         re.compile(
-            rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD}),\s+an?\s+(?:[\w\-]+\s+){{0,4}}?"
+            rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD}),\s+(?:an?|the)\s+(?:[\w\-]+\s+){{0,4}}?"
             r"(?:company|biotech|firm|developer|manufacturer|maker|drugmaker|startup)\b"
         ),
     ),
@@ -244,6 +244,7 @@ _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
 def _clean_org(name: str) -> str:
     name = re.sub(r"\s+", " ", name).strip(" ,.;:'’\"“”")
     name = re.sub(r"^(?:The|the|An?|Our|our)\s+", "", name)
+    name = re.sub(r"^(?:[\w.]+\s+)*[\w.]+-based\s+", "", name)  # "San Diego-based X" -> "X"
     name = _LEGAL_STRIP.sub("", name)
     # "BIOINOVA" shouting -> "Bioinova"; keep short all-caps acronyms ("IEM")
     if name.isupper() and len(name) > 5 and " " not in name:
@@ -340,7 +341,7 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
 _SITE_WORD = (
     r"(?:Hospitals?|Medical\s+Cent(?:er|re)|Cent(?:er|re)|Clinic|Clinics|Klinik|Klinikum|Institute|"
     r"Institut|University|Universit[àäy]|College|Infirmary|Health\s+System|Health|Hôpital|Hopital|"
-    r"Ospedale|Policlinico|Charité|Foundation|Sanatorium)"
+    r"Ospedale|Policlinico|Charité|Foundation|Sanatorium|Medical\s+Organi[sz]ation)"
 )
 _SITE = re.compile(
     rf"(?P<site>(?:{_CAP}\s+(?:(?:of|for|and|de|del|di|la|le|du|the|&)\s+)*){{0,6}}?"
@@ -359,7 +360,7 @@ _SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", 
 _SITE_KEYS = (
     "hospital", "cent", "clinic", "klinik", "institut", "universit", "college", "infirmary",
     "health", "hôpital", "hopital", "ospedale", "policlinico", "charité", "foundation",
-    "sanatorium",
+    "sanatorium", "organi",
 )  # fmt: skip
 
 
@@ -384,14 +385,20 @@ def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]
         name = re.sub(r"\s+", " ", raw).strip(" ,.;:")
         # trailing connector words ("University of") are not part of a name
         name = re.sub(r"(?:\s+(?:of|for|and|de|at|the|&))+$", "", name)
-        words = name.split()
-        if len(words) < 2 or all(
-            w in _SITE_STOP_WORDS or _SITE_WORD_RE.fullmatch(w) for w in words
-        ):
-            continue
-        if name.isupper():
-            continue  # headings in capitals
-        out.append(NameMatch("site", name, (start, start + len(name))))
+        # "UMass Memorial in Worcester and the Mayo Clinic": a list, not one name
+        parts = name.split(" and the ")
+        offset = start
+        for part in parts:
+            pstart = text.find(part, offset)
+            offset = pstart + len(part)
+            words = part.split()
+            if len(words) < 2 or not _SITE_WORD_RE.search(part):
+                continue
+            if all(w in _SITE_STOP_WORDS or _SITE_WORD_RE.fullmatch(w) for w in words):
+                continue
+            if part.isupper():
+                continue  # headings in capitals
+            out.append(NameMatch("site", part, (pstart, pstart + len(part))))
     return out
 
 
@@ -429,6 +436,7 @@ _INN_SUFFIXES = (
 )  # fmt: skip
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 _CAMEL = re.compile(r"\b(?P<n>[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z]*)\b")
+_LETTER_CODE = re.compile(r"\b[A-Z]{2,6}-(?:[A-Z]{2,6}|\d{1,2})\b(?!-)")
 _CAMEL_GATE = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
 _TREAT_NEXT = re.compile(
     r"\s+(?:treatment|therapy|transplants?|transplantation|injections?|infusions?|cells|"
@@ -439,9 +447,18 @@ _TRIAL_ADJ = (
     r"global|randomi[sz]ed|double-blind|placebo-controlled|multi-?cent(?:er|re)|international|"
     r"ongoing|landmark|first-in-human|late-stage|mid-stage|Phase)\s+)*"
 )
+_NAME_TOKEN = r"(?:[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Za-z][a-z]+[A-Z][\w\-]*)"
+_TRIAL_NAME_BEFORE = re.compile(
+    rf"(?P<n>{_NAME_TOKEN}),\s+(?:its|their|our|the|an?)\s+(?:[\w\-/]+\s+){{0,4}}?"
+    r"(?:trial|study)\b"
+)
+_TRIAL_NAME_PHASE = re.compile(
+    rf"\b(?:Phase|PHASE|phase)\s+[0-9IVX]+[abAB]?(?:/[0-9IVX]+[abAB]?)?\s+(?P<n>{_NAME_TOKEN})\s+"
+    r"(?:[Tt]rial|TRIAL|[Ss]tudy|STUDY)\b"
+)
 _TRIAL_NAME_APPOS = re.compile(
     r"\b(?:trial|study)\s*(?:,|\(|–|—)\s*(?:(?:called|named|dubbed|known\s+as)\s+)?"
-    r"(?P<n>[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Z][a-z]+[A-Z][\w\-]*)\s*(?:,|\)|–|—|;)"
+    rf"(?P<n>{_NAME_TOKEN})\s*(?:,|\)|–|—|;|\.)"
 )
 _TRIAL_NAME = re.compile(
     rf"\b(?:[Tt]he|[Ii]ts|[Oo]ur|[Tt]heir)\s+{_TRIAL_ADJ}"
@@ -538,9 +555,13 @@ def find_products(
             add(w, m.span(), 1)
     for m in _CAMEL.finditer(text, lo, end) if _CAMEL_GATE.search(region) else ():
         add(m.group("n"), m.span("n"), 0)
+    for m in _LETTER_CODE.finditer(text, lo, end) if "-" in region else ():
+        # "MSC-NTF cells", "HYNR-CS injections": a name only beside treatment words
+        if not _CODE_STOP.match(m.group(0) + "1"):
+            add(m.group(0), m.span(), 0)
     if "trial" not in low and "stud" not in low and "program" not in low:
         return out
-    for m in [*_TRIAL_NAME.finditer(text, lo, end), *_TRIAL_NAME_APPOS.finditer(text, lo, end)]:
+    for m in _trial_name_matches(text, lo, end):
         n = m.group("n")
         if _good_trial_name(n):
             add(n, m.span("n"), 2, "trialname")
@@ -557,11 +578,19 @@ def find_trial_names(text: str, lo: int = 0, hi: int | None = None) -> list[Name
     if "trial" not in low and "stud" not in low and "program" not in low:
         return []
     out: list[NameMatch] = []
-    for m in [*_TRIAL_NAME.finditer(text, lo, end), *_TRIAL_NAME_APPOS.finditer(text, lo, end)]:
+    for m in _trial_name_matches(text, lo, end):
         n = m.group("n")
         if _good_trial_name(n):
             out.append(NameMatch("trialname", n, m.span("n"), 2))
     return out
+
+
+def _trial_name_matches(text: str, lo: int, end: int) -> list[re.Match[str]]:
+    return [
+        m
+        for rx in (_TRIAL_NAME, _TRIAL_NAME_APPOS, _TRIAL_NAME_BEFORE, _TRIAL_NAME_PHASE)
+        for m in rx.finditer(text, lo, end)
+    ]
 
 
 def _good_trial_name(n: str) -> bool:

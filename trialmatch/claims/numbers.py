@@ -166,7 +166,8 @@ def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
     if re.search(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|[A-Z]\.,?\s*$", before):
         return True
     if re.search(
-        r"(?:\d|\b(?:one|two|three|four|five|ten))\s+(?:in|of|out\s+of)\s+(?:every\s+)?$|\bevery\s+$|\bper\s+$",
+        r"(?:\d|\b(?:one|two|three|four|five|ten))\s+(?:in|out\s+of\s+every|of\s+every)\s+"
+        r"(?:every\s+)?$|\bevery\s+$|\bper\s+$",
         before,
     ):
         return True  # "2 in every 1,000 children": a rate
@@ -218,9 +219,9 @@ def find_counts(
         ):
             # population statistics ("200 people in the Czech Republic") are not participants
             # unless treatment or enrolment words sit right beside them
-            a = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 50)
+            a = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 90)
             b = text.find("\n", m.end())
-            b = min(b if b >= 0 else len(text), m.end() + 50)
+            b = min(b if b >= 0 else len(text), m.end() + 60)
             window = text[a:b].lower()
             if not _TREATED.search(window):
                 continue
@@ -246,7 +247,7 @@ def find_counts(
 
 _TREATED = re.compile(
     r"\b(?:treat|enrol|recruit|random|receiv|underw|transplant|inject|infus|dosed|participat|"
-    r"involv|includ|register|trial|study)",
+    r"involv|includ|register|trial|study|gave|given|administ|assign|allocat)",
 )
 
 

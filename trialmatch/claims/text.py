@@ -88,6 +88,31 @@ def _is_abbrev(text: str, dot: int) -> bool:
     return bool("." in token and all(len(p) <= 2 for p in token.split(".")))
 
 
+#: abbreviations that also end sentences ("... in the U.S. It was ...")
+_FINAL_ABBREV = frozenset(["u.s", "u.k", "inc", "ltd", "co", "corp", "etc", "al", "u.s.a"])
+_STARTERS = frozenset(
+    _split(
+        """It The This That These Those We He She They In On At After Before As Its Their Our
+        A An But However Also There For When While Patients Results Data"""
+    )
+)
+
+
+def _ends_sentence_anyway(text: str, dot: int, end: int, rend: int) -> bool:
+    j = dot
+    while j > 0 and not text[j - 1].isspace():
+        j -= 1
+    if text[j:dot].lower().rstrip(".") not in _FINAL_ABBREV:
+        return False
+    k = end
+    while k < rend and text[k].isspace():
+        k += 1
+    word_end = k
+    while word_end < rend and text[word_end].isalpha():
+        word_end += 1
+    return text[k:word_end] in _STARTERS
+
+
 def _soft_join(prev: str, nxt: str) -> bool:
     """Is the line break between ``prev`` and ``nxt`` a wrap inside one sentence?"""
     p = prev.rstrip()
@@ -175,7 +200,12 @@ def segment(text: str) -> Segments:
                 if not _NEXT_START.match(text, end, rend):
                     continue
                 dot = m.start()
-                if text[dot] == "." and m.end() - m.start() == 1 and _is_abbrev(text, dot):
+                if (
+                    text[dot] == "."
+                    and m.end() - m.start() == 1
+                    and _is_abbrev(text, dot)
+                    and not _ends_sentence_anyway(text, dot, end, rend)
+                ):
                     continue
                 span = _trim(text, s, end)
                 if span[0] < span[1]:
