@@ -92,3 +92,40 @@ def test_press_release_dateline_is_not_a_trial_date():
     )
     assert [(d.start, d.role) for d in claim.dates] == [("2025-01", "start")]
     assert claim.phases == ("PHASE1", "PHASE2") and "NVT-101" in claim.names
+
+
+def test_a_predicate_describes_the_trial_already_named():
+    (claim,) = _claims(
+        "Before its big Phase 3, the company ran a phase 2 study of its QX-NTF cells in the U.S. "
+        "It was a double-blind, multicenter trial: 48 patients were randomized, so 36 got QX-NTF "
+        "and 12 got placebo."
+    )
+    assert claim.phases == ("PHASE2",) and claim.enrollment == 48
+    assert [(a.label, a.n) for a in claim.arms] == [("QX-NTF", 36), ("placebo", 12)]
+    assert set(claim.design) == {"double-blind", "multicenter", "randomized"}
+
+
+def test_a_rival_trial_of_the_same_phase_is_another_claim():
+    claims = _claims(
+        "PALOMA, a randomized Phase 3 study, assigned 5,796 patients to palbo or placebo. "
+        "A rival drug succeeded in its own Phase III trial, monarchE, which enrolled 5,637 patients."
+    )
+    assert [(c.enrollment, c.names) for c in claims] == [
+        (5796, ("PALOMA",)),
+        (5637, ("monarchE",)),
+    ]
+
+
+def test_their_trial_takes_its_site_from_the_sentence_before():
+    (claim,) = _claims(
+        "At the Hadassah Medical Organization in Jerusalem, a team has been testing stem cells. "
+        "Their randomized phase 2 trial enrolled 48 patients."
+    )
+    assert claim.sites == ("Hadassah Medical Organization",)
+    assert claim.countries == ("Israel",) and claim.enrollment == 48
+
+
+def test_seven_of_twelve_patients_is_a_count_of_twelve():
+    doc = extract_text("The therapy freed 7 of 12 patients from insulin in a Phase I/II trial.")
+    assert doc.claims[0].enrollment == 12
+    assert [(f.value, f.unit) for f in doc.figures] == [(12, "patients")]
