@@ -449,7 +449,7 @@ _TRIAL_ADJ = (
 )
 _NAME_TOKEN = r"(?:[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Za-z][a-z]+[A-Z][\w\-]*)"
 _TRIAL_NAME_BEFORE = re.compile(
-    rf"(?P<n>{_NAME_TOKEN}),\s+(?:its|their|our|the|an?)\s+(?:[\w\-/]+\s+){{0,4}}?"
+    rf"\b(?P<n>{_NAME_TOKEN}),\s+(?:its|their|our|the|an?)\s+(?:[\w\-/]+\s+){{0,4}}?"
     r"(?:trial|study)\b"
 )
 _TRIAL_NAME_PHASE = re.compile(
