@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
 from functools import cached_property
@@ -1012,27 +1012,36 @@ _DURATION_FIGURE = re.compile(
 )
 
 
+_STRONG_BREAKS = ";:()[]•"
+
+
 def _clause(text: str, lo: int, hi: int, s: int, e: int) -> str:
-    a = s
-    while a > lo:
-        ch = text[a - 1]
-        if (
-            ch in ";:()[]•"
-            or (ch == "," and a - lo > 1 and s - a > 25)
-            or (ch == "." and text[a].isspace())
-        ):
-            break
-        a -= 1
-    b = e
-    while b < hi:
-        ch = text[b]
-        if (
-            ch in ";:()[]•"
-            or (ch == "," and b - e > 25)
-            or (ch == "." and (b + 1 >= hi or text[b + 1].isspace()))
-        ):
-            break
-        b += 1
+    """The clause around ``text[s:e]``: from the previous to the next break (";", ":", a
+    bracket, a full stop, or a comma some way off), within ``[lo, hi)``."""
+    a = lo
+    for ch in _STRONG_BREAKS:
+        k = text.rfind(ch, lo, s)
+        if k >= 0:
+            a = max(a, k + 1)
+    k = text.rfind(". ", lo, s)
+    if k >= 0:
+        a = max(a, k + 2)
+    k = text.rfind(",", lo, max(lo, s - 25))
+    if k >= 0:
+        a = max(a, k + 1)
+    b = hi
+    for ch in _STRONG_BREAKS:
+        k = text.find(ch, e, hi)
+        if k >= 0:
+            b = min(b, k)
+    k = text.find(". ", e, hi)
+    if k >= 0:
+        b = min(b, k)
+    if hi > e and text[hi - 1] == ".":
+        b = min(b, hi - 1)
+    k = text.find(",", min(hi, e + 25), hi)
+    if k >= 0:
+        b = min(b, k)
     out = " ".join(text[a:b].split())
     if len(out) - (e - s) < 12 and (a > lo or b < hi):
         # "(90 %)": the parenthesis alone says nothing; take the sentence around it
@@ -1072,9 +1081,11 @@ def _population(text: str, lo: int, hi: int, f: FigureMatch) -> str | None:
     return None
 
 
-def _heading_between(seg: Segments, para_a: int, para_b: int) -> bool:
-    """Is there a heading in the paragraphs after ``para_a`` and before ``para_b``?"""
-    return any(para_a < p < para_b and seg.heading[i] for i, p in enumerate(seg.para_of))
+def _heading_between(heading_paras: list[int], para_a: int, para_b: int) -> bool:
+    """Is there a heading in the paragraphs after ``para_a`` and before ``para_b``?
+    (``heading_paras``: sorted paragraph indices of heading lines.)"""
+    i = bisect_right(heading_paras, para_a)
+    return i < len(heading_paras) and heading_paras[i] < para_b
 
 
 def _figures(
@@ -1094,6 +1105,7 @@ def _figures(
         if _DURATION_FIGURE.search(window) and not re.search(r"[-–]\s*old|\bage", window):
             figs.append(d)
     figs = _dedupe(sorted(figs, key=lambda f: f.span))
+    heading_paras = sorted({seg.para_of[i] for i, h in enumerate(seg.heading) if h})
     out: list[Figure] = []
     for f in figs:
         if _in_ranges(f.span[0], ref_lines):
@@ -1125,7 +1137,7 @@ def _figures(
             best = None
             for cid, sents, cparas in claim_sentences:
                 before = [p for p in cparas if 0 < para - p <= 3]
-                if before and not _heading_between(seg, max(before), para + 1):
+                if before and not _heading_between(heading_paras, max(before), para + 1):
                     d = para - max(before)
                     if best is None or d < best[0]:
                         best = (d, cid)
@@ -1135,8 +1147,10 @@ def _figures(
             Figure(
                 value=f.value,
                 unit=f.unit,
-                measure=_clause(text, lo, hi, f.span[0], f.span[1]),
-                population=_population(text, lo, hi, f),
+                # a window around the figure keeps very long "sentences" (tables, lists without
+                # punctuation) from making this quadratic
+                measure=_clause(text, max(lo, f.span[0] - 300), min(hi, f.span[1] + 300), *f.span),
+                population=_population(text, max(lo, f.span[0] - 300), min(hi, f.span[1] + 300), f),
                 span=f.span,
                 claim_id=claim_id,
             )
