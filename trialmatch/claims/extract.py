@@ -260,6 +260,9 @@ class _Hits:
         pos = 0
         n = len(low)
         find = low.find
+        starts = [a for a, _b in seg.sentences]
+        n_sent = len(starts)
+        si = 0
         for w in _WORD.findall(low):
             cat = get(w)
             if cat is None and w[:3] in _PREFIX3:
@@ -276,8 +279,15 @@ class _Hits:
                 continue
             end = k + len(w)
             pos = end
-            by_cat.setdefault(cat, []).append((k, end))
-            sents_by_cat.setdefault(cat, set()).add(sentence_at(k))
+            # positions only grow: walk the sentence starts instead of a bisect per word
+            while si + 1 < n_sent and starts[si + 1] <= k:
+                si += 1
+            lst = by_cat.get(cat)
+            if lst is None:
+                lst = by_cat[cat] = []
+                sents_by_cat[cat] = set()
+            lst.append((k, end))
+            sents_by_cat[cat].add(si)
         for rx, cat in ((_EUDRACT_TRIGGER, "reg"), (_SYMBOL_TRIGGER, None)):
             for m in rx.finditer(low):
                 c = cat or _CATEGORY[m.group()]
