@@ -311,7 +311,6 @@ class _Hits:
             lambda t, lo, hi: list(G.TRIAL_NOUN.finditer(t, lo, hi)),
             key=lambda m: m.span(),
         )
-        self.counts = _Lazy(text, seg, lambda t, lo, hi: _dedupe(find_counts(t, lo, hi)))
         self.trial_names = _Index([], key=lambda x: x[1])
 
     def sentences_with(self, cat: str) -> set[int]:
