@@ -585,12 +585,17 @@ def find_trial_names(text: str, lo: int = 0, hi: int | None = None) -> list[Name
     return out
 
 
+_BEFORE_GATE = re.compile(r",\s+(?:its|their|our|the|an?)\s")
+_APPOS_GATE = re.compile(r"(?:trial|study)\s*[,(–—]")
+
+
 def _trial_name_matches(text: str, lo: int, end: int) -> list[re.Match[str]]:
-    return [
-        m
-        for rx in (_TRIAL_NAME, _TRIAL_NAME_APPOS, _TRIAL_NAME_BEFORE, _TRIAL_NAME_PHASE)
-        for m in rx.finditer(text, lo, end)
-    ]
+    patterns = [_TRIAL_NAME, _TRIAL_NAME_PHASE]
+    if _APPOS_GATE.search(text, lo, end):
+        patterns.append(_TRIAL_NAME_APPOS)
+    if _BEFORE_GATE.search(text, lo, end):
+        patterns.append(_TRIAL_NAME_BEFORE)
+    return [m for rx in patterns for m in rx.finditer(text, lo, end)]
 
 
 def _good_trial_name(n: str) -> bool:
@@ -621,8 +626,8 @@ _CONDITION_ABBR_RE = re.compile(
     r"\b(?:ALS|SMA|MS|DMD|HD|SCI|COPD|MND|RA|T1D|T2D|GVHD|NSCLC|AML|CLL|CML|IPF|NASH|AMD|ASD|CKD|"
     r"ARDS|TBI|HIV)\b"
 )
-#: one word before a disease head word, read backwards from the head
-_WORD_BEFORE = re.compile(r"([A-Za-z][A-Za-z\-]*(?:['’]s)?)[ \t]+$")
+#: the shape of a word in a disease name ("Gehrig’s", "triple-negative")
+_WORD_SHAPE = re.compile(r"[A-Za-z][A-Za-z\-]*(?:['’]s)?")
 _CONDITION_LEAD_STOP = frozenset(
     _split("""the a an of in on with and or for to from by this that these those his her their its
     our your which who whom is are was were be been has have had not no all any some each every
@@ -682,10 +687,18 @@ def condition_at(text: str, start: int, end: int, lo: int = 0) -> NameMatch | No
     # cancer"; an eponym "Parkinson's disease" stays)
     kept = [head]
     for _ in range(3):
-        w = _WORD_BEFORE.search(text, max(lo, start - 40), start)
-        if not w:
+        # the word right before ``start``, separated by spaces or tabs only
+        j = start
+        while j > lo and text[j - 1] in " \t":
+            j -= 1
+        if j == start or j <= lo:
             break
-        word = w.group(1)
+        k = j
+        while k > lo and (text[k - 1].isalpha() or text[k - 1] in "-'’"):
+            k -= 1
+        word = text[k:j]
+        if not _WORD_SHAPE.fullmatch(word):
+            break
         low = word.lower()
         if low in _CONDITION_LEAD_STOP or low in _CONDITION_WORD_STOP:
             break
@@ -695,7 +708,7 @@ def condition_at(text: str, start: int, end: int, lo: int = 0) -> NameMatch | No
         if word[0].isupper() and not possessive and len(kept) == 1 and not _eponym_head(head):
             break
         kept.insert(0, word)
-        start = w.start(1)
+        start = k
     phrase = " ".join(kept)
     if phrase.lower() in _CONDITION_BAD:
         return None
