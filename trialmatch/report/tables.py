@@ -116,8 +116,9 @@ class RunReport:
 
 
 # ------------------------------------------------------------------------------ cell values
-def cell(value: Any) -> Any:
-    """A JSON value as one CSV cell: lists joined with ``;``, objects as JSON, None empty."""
+def cell(value: Any, join: str = LIST_SEPARATOR) -> Any:
+    """A JSON value as one CSV cell: lists of scalars joined (``;`` by default), other
+    structures as JSON, None empty."""
     if value is None:
         return None
     if isinstance(value, bool):
@@ -126,9 +127,15 @@ def cell(value: Any) -> Any:
         return value
     if isinstance(value, (list, tuple)):
         if all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value):
-            return LIST_SEPARATOR.join(str(v) for v in value)
+            return join.join(str(v) for v in value)
         return json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def one_line(text: str | None) -> str | None:
+    """``text`` with every whitespace run (line breaks included) made one space, so that a
+    quote stays one line in a spreadsheet; the JSON keeps the exact text the spans index into."""
+    return " ".join(text.split()) if text else text
 
 
 def figure_text(figure: Mapping[str, Any]) -> str:
@@ -184,7 +191,7 @@ def iter_finding_rows(documents: Iterable[Mapping[str, Any]]) -> Iterator[dict[s
     """
     for doc in documents:
         path = doc.get("doc")
-        quotes = {c.get("claim_id"): c.get("quote") for c in doc.get("claims", [])}
+        quotes = {c.get("claim_id"): one_line(c.get("quote")) for c in doc.get("claims", [])}
         for claim in doc.get("claims", []):
             scores = {m["nct_id"]: m.get("score") for m in claim.get("matches", [])}
             flags: dict[str, list[str]] = {}
@@ -192,7 +199,8 @@ def iter_finding_rows(documents: Iterable[Mapping[str, Any]]) -> Iterator[dict[s
                 flags.setdefault(f.get("nct_id"), []).append(f.get("flag"))
             if not claim.get("matches"):
                 yield {
-                    "doc": path, "claim_id": claim.get("claim_id"), "quote": claim.get("quote"),
+                    "doc": path, "claim_id": claim.get("claim_id"),
+                    "quote": one_line(claim.get("quote")),
                     "nct_id": None, "score": None, "field": "registration", "claimed": None,
                     "registered": None, "verdict": NO_LINK_VERDICT, "flags": None,
                     "record_version": None, "url": None,
@@ -203,7 +211,7 @@ def iter_finding_rows(documents: Iterable[Mapping[str, Any]]) -> Iterator[dict[s
                 yield {
                     "doc": path,
                     "claim_id": claim.get("claim_id"),
-                    "quote": claim.get("quote"),
+                    "quote": one_line(claim.get("quote")),
                     "nct_id": nct_id,
                     "score": scores.get(nct_id),
                     "field": row.get("field"),
@@ -242,7 +250,7 @@ def iter_claim_rows(documents: Iterable[Mapping[str, Any]]) -> Iterator[dict[str
             yield {
                 "doc": doc.get("doc"),
                 "claim_id": claim.get("claim_id"),
-                "quote": claim.get("quote"),
+                "quote": one_line(claim.get("quote")),
                 "phases": cell(claim.get("phases") or []) or None,
                 "enrollment": claim.get("enrollment"),
                 "names": cell(claim.get("names") or []) or None,
