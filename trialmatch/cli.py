@@ -238,7 +238,7 @@ def build_parser() -> argparse.ArgumentParser:
         "and .pdf documents. Directories are read recursively.",
     )
     p.add_argument("paths", nargs="+", metavar="PATH")
-    p.add_argument("--format", choices=("json", "table"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     max_bytes_option(p)
     p.set_defaults(func=cmd_claims)
 
