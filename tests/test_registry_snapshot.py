@@ -407,6 +407,18 @@ def test_zip_index_beside_the_zip_reused_and_rebuilt(tmp_path: Path) -> None:
         assert ids(changed.get(["NCT00000043"])) == ["NCT00000043"]
 
 
+def test_lookups_from_many_threads(any_snap: SnapshotRegistry) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def one(nct_id: str) -> str:
+        (study,) = any_snap.get([nct_id])
+        return study.nct_id + ":" + ",".join(any_snap.search_ids(Query(id=nct_id)))
+
+    with ThreadPoolExecutor(8) as pool:
+        got = list(pool.map(one, RECORD_IDS * 4))
+    assert got == [f"{i}:{i}" for i in RECORD_IDS * 4]
+
+
 def test_stored_zip_members_read_the_same(tmp_path: Path) -> None:
     path = zip_snapshot(tmp_path / "stored.zip", method=zipfile.ZIP_STORED)
     with SnapshotRegistry(path) as reg:
