@@ -27,6 +27,8 @@ from trialmatch.claims.phases import find_phases
         ("phase I-II", ("PHASE1", "PHASE2")),
         ("Phase IV", ("PHASE4",)),
         ("Phase 0", ("EARLY_PHASE1",)),
+        ("phase two", ("PHASE2",)),
+        ("Phase One/Two", ("PHASE1", "PHASE2")),
     ],
 )
 def test_phases_become_api_enums(text, phases):
@@ -42,6 +44,7 @@ def test_a_list_of_three_phases_is_generic():
 
 def test_no_phase_in_ordinary_words():
     assert find_phases("the acute phase of the disease; a phased approach; Ph.D.") == []
+    assert find_phases("In phase one of the treatment the cells are harvested.") == []
 
 
 def test_registry_ids_are_normalized():

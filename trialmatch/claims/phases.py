@@ -1,6 +1,6 @@
 """Trial phases, as ClinicalTrials.gov API v2 enums.
 
-"Phase II", "phase IIa", "Phase 2", "Ph. 2" -> PHASE2; "Phase I/II", "Phase 1b/2a", "phase I-II"
+"Phase II", "phase IIa", "Phase 2", "phase two", "Ph. 2" -> PHASE2; "Phase I/II", "Phase 1b/2a", "phase I-II"
 -> PHASE1 + PHASE2; "Phase 2/3" -> PHASE2 + PHASE3; "Phase 0" -> EARLY_PHASE1. A list of three or
 more phases ("phase I, II and III clinical trials") describes no single trial and is marked
 ``generic``.
@@ -18,13 +18,24 @@ def _end(text: str, hi: int | None) -> int:
 
 Span = tuple[int, int]
 
-_NUM = r"(?:IV|I{1,3}|[0-4])(?:[abcABC](?![a-zA-Z]))?"
+_NUM = (
+    r"(?:IV|I{1,3}|[0-4]|(?:[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|ONE|TWO|THREE|FOUR)(?![a-zA-Z]))"
+    r"(?:[abcABC](?![a-zA-Z]))?"
+)
 _PHASE = re.compile(
     rf"\b(?:[Pp]hase|PHASE|[Pp]h\.?)\s*[-–]?\s*(?P<first>{_NUM})\b\.?"
     rf"(?P<rest>(?:\s*(?:/|-|–|,|\bto\b|\band\b|\bor\b|&)\s*(?:(?:[Pp]hase|PHASE)\s*)?{_NUM}\b)*)",
 )
 _REST_NUM = re.compile(_NUM)
-_ROMAN = {"0": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
+_TRIAL_AFTER = re.compile(
+    r"\s+(?:clinical\s+|pivotal\s+|registrational\s+)?(?:trials?|stud(?:y|ies)|program|"
+    r"portion|part|data|results|testing)\b",
+    re.IGNORECASE,
+)
+_ROMAN = {
+    "0": 0, "I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4,
+    "ONE": 1, "TWO": 2, "THREE": 3, "FOUR": 4,
+}  # fmt: skip
 ENUM = {0: "EARLY_PHASE1", 1: "PHASE1", 2: "PHASE2", 3: "PHASE3", 4: "PHASE4"}
 
 
@@ -39,8 +50,10 @@ class PhaseMatch:
 
 
 def _value(token: str) -> int | None:
-    token = token.rstrip("abcABC")
-    return _ROMAN.get(token.upper())
+    up = token.upper()
+    if up in _ROMAN:
+        return _ROMAN[up]
+    return _ROMAN.get(up[:-1]) if up[-1:] in ("A", "B", "C") else None
 
 
 def find_phases(text: str, lo: int = 0, hi: int | None = None) -> list[PhaseMatch]:
@@ -48,6 +61,11 @@ def find_phases(text: str, lo: int = 0, hi: int | None = None) -> list[PhaseMatc
     for m in _PHASE.finditer(text, lo, _end(text, hi)):
         first = _value(m.group("first"))
         if first is None:
+            continue
+        # "phase two trial" yes, "phase one of the treatment" no: a word numeral needs a trial
+        # word right after it
+        word_numeral = m.group("first")[0].isalpha() and m.group("first")[0] not in "IV"
+        if word_numeral and not _TRIAL_AFTER.match(text, m.end()):
             continue
         values = [first]
         rest = m.group("rest") or ""
