@@ -129,3 +129,13 @@ def test_seven_of_twelve_patients_is_a_count_of_twelve():
     doc = extract_text("The therapy freed 7 of 12 patients from insulin in a Phase I/II trial.")
     assert doc.claims[0].enrollment == 12
     assert [(f.value, f.unit) for f in doc.figures] == [(12, "patients")]
+
+
+def test_stages_of_a_clinic_treatment_are_not_trial_phases():
+    claims = _claims(
+        "Our treatment program\nPhase I: diagnostics and harvesting of the patient's cells.\n"
+        "Phase II: cultivation of the cells in our laboratory.\nPhase III - transplantation. "
+        "In phase II of the treatment 80% of patients feel better.\n\n"
+        "NurOwn is in Phase 3."
+    )
+    assert [(c.phases, c.quote) for c in claims] == [(("PHASE3",), "NurOwn is in Phase 3.")]

@@ -472,6 +472,10 @@ def _mention_for_sentence(
             and G.animal_context(text, lo, hi, anchors[0][0], anchors[0][1])
         ):
             return None
+        if not has_id and all(
+            _TREATMENT_STAGE.match(text, e) for _s, e, k in anchors if k == "phase"
+        ):
+            return None  # "Phase I: harvesting the cells", "phase II of the treatment"
         kinds.append(("bare", 1, False, False))
     if not identity and all(k[0] == "bare" for k in kinds):
         # "Clinical Trial" as a menu item, "every product, trial and ID": a bare noun must
@@ -566,6 +570,11 @@ def _add(lst: list, value) -> None:
         lst.append(value)
 
 
+_TREATMENT_STAGE = re.compile(
+    r"\s*(?::|[–—-]\s|\s+of\s+(?:the\s+|our\s+|your\s+)?(?:treatment|therapy|procedure|process|"
+    r"course|programme|program|project|protocol|rehabilitation|disease|illness|recovery|plan))",
+    re.IGNORECASE,
+)
 _PHRASE_BREAK = re.compile(r"[,;:.()]")
 
 
