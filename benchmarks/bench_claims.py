@@ -19,8 +19,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from trialmatch.claims.extract import extract_text  # noqa: E402
-from trialmatch.documents import read_document  # noqa: E402
+from trialmatch.claims.extract import extract_text
+from trialmatch.documents import read_document
 
 
 def corpus_texts() -> list[tuple[str, str]]:
@@ -72,7 +72,9 @@ def main() -> int:
     n = len(docs)
     print(f"corpus: {n} documents tiled from {len(base)} files ({', '.join(b[0] for b in base)})")
     print(f"tiling: files joined into documents of >= {args.doc_kb:g} KB")
-    print(f"size: {total_bytes / 1e6:.2f} MB ({total_chars} characters), {total_bytes / n / 1e3:.1f} KB/doc")
+    print(
+        f"size: {total_bytes / 1e6:.2f} MB ({total_chars} characters), {total_bytes / n / 1e3:.1f} KB/doc"
+    )
     print(f"found: {claims} claims, {figures} figures")
     print(f"time: {best:.2f} s CPU, {best_wall:.2f} s wall (best of {args.repeat}, one core)")
     print(f"speed: {n / best:.0f} documents/s, {total_bytes / best / 1e6:.2f} MB/s")
