@@ -139,3 +139,10 @@ def test_stages_of_a_clinic_treatment_are_not_trial_phases():
         "NurOwn is in Phase 3."
     )
     assert [(c.phases, c.quote) for c in claims] == [(("PHASE3",), "NurOwn is in Phase 3.")]
+
+
+def test_a_number_of_studies_alone_is_not_a_claim():
+    assert _claims("Our clinic has published 30 studies on stem cells.") == ()
+    assert _claims("More than 100 clinical trials worldwide have shown that cells are safe.") == ()
+    (claim,) = _claims("Two trials are ongoing.")
+    assert claim.trial_count == 2 and claim.status == ("running",)

@@ -477,7 +477,7 @@ def _mention_for_sentence(
         ):
             return None  # "Phase I: harvesting the cells", "phase II of the treatment"
         kinds.append(("bare", 1, False, False))
-    if not identity and all(k[0] == "bare" for k in kinds):
+    if not identity and all(k[0] in ("bare", "counted") for k in kinds):
         # "Clinical Trial" as a menu item, "every product, trial and ID": a bare noun must
         # say something checkable to be a trial
         probe = G.Mention(span=(lo, hi), sentence=si, paragraph=seg.para_of[si], kind="bare")
