@@ -25,7 +25,17 @@ _LAZY = {
     "check_document": ("trialmatch.pipeline", "check_document"),
 }
 
-__all__ = ["__version__", *_LAZY]
+__all__ = [
+    "Query",
+    "RegistrySettings",
+    "Study",
+    "__version__",
+    "check_document",
+    "extract",
+    "extract_path",
+    "open_registry",
+    "read_document",
+]
 
 
 def __getattr__(name: str) -> Any:  # lazy, so `import trialmatch` stays cheap

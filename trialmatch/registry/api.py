@@ -50,7 +50,7 @@ from trialmatch.registry.errors import (
     RegistryError,
     UnavailableError,
 )
-from trialmatch.registry.interface import GetResult, Query, Registry, normalize_nct_id
+from trialmatch.registry.interface import GetResult, Query, Registry, normalize_nct_id, split_ids
 from trialmatch.registry.study import Study
 
 __all__ = [
@@ -706,13 +706,7 @@ class ApiRegistry(Registry):
     ) -> GetResult:
         """Like :meth:`get`, but invalid IDs, unknown IDs and unreadable records are reported in
         the result instead of raised. Request failures still raise."""
-        valid: list[str] = []
-        invalid: list[str] = []
-        for raw in nct_ids:
-            try:
-                valid.append(normalize_nct_id(raw))
-            except InvalidIdError:
-                invalid.append(raw)
+        valid, invalid = split_ids(nct_ids)
         studies, missing, errors = self._lookup(valid, refresh=refresh, updated_since=updated_since)
         return GetResult(tuple(studies), tuple(missing), tuple(invalid), errors)
 

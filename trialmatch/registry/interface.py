@@ -10,6 +10,7 @@ import re
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Self
 
 from trialmatch.registry.errors import (  # re-exported: one tree for the stage
     BadRequestError,
@@ -31,6 +32,7 @@ __all__ = [
     "RegistryError",
     "UnavailableError",
     "normalize_nct_id",
+    "split_ids",
 ]
 
 _NCT_RE = re.compile(r"^\s*NCT0*(\d{1,8})\s*$", re.IGNORECASE)
@@ -42,6 +44,18 @@ def normalize_nct_id(value: str) -> str:
     if not m or int(m.group(1)) == 0:
         raise InvalidIdError(value)
     return f"NCT{int(m.group(1)):08d}"
+
+
+def split_ids(values: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(normalized NCT IDs, inputs that are not NCT IDs), each in input order."""
+    valid: list[str] = []
+    invalid: list[str] = []
+    for raw in values:
+        try:
+            valid.append(normalize_nct_id(raw))
+        except InvalidIdError:
+            invalid.append(raw)
+    return valid, invalid
 
 
 @dataclass(frozen=True)
@@ -113,13 +127,7 @@ class Registry(ABC):
 
     def get_many(self, nct_ids: Sequence[str]) -> GetResult:
         """Like ``get`` but reports invalid and missing IDs instead of raising for them."""
-        valid: list[str] = []
-        invalid: list[str] = []
-        for raw in nct_ids:
-            try:
-                valid.append(normalize_nct_id(raw))
-            except InvalidIdError:
-                invalid.append(raw)
+        valid, invalid = split_ids(nct_ids)
         studies = self.get(valid) if valid else []
         found = {s.nct_id for s in studies} | {a for s in studies for a in s.aliases}
         missing = tuple(dict.fromkeys(i for i in valid if i not in found))
@@ -134,10 +142,10 @@ class Registry(ABC):
         """Network requests made so far (0 for offline sources)."""
         return 0
 
-    def close(self) -> None:  # noqa: B027 - optional hook
+    def close(self) -> None:
         """Release files, sessions, connections."""
 
-    def __enter__(self) -> Registry:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

@@ -69,12 +69,12 @@ from typing import Any
 from trialmatch.registry.interface import (
     BadRequestError,
     GetResult,
-    InvalidIdError,
     MalformedResponseError,
     Query,
     Registry,
     UnavailableError,
     normalize_nct_id,
+    split_ids,
 )
 from trialmatch.registry.study import Study
 
@@ -1362,13 +1362,7 @@ class SnapshotRegistry(Registry):
         return studies
 
     def get_many(self, nct_ids: Sequence[str]) -> GetResult:
-        valid: list[str] = []
-        invalid: list[str] = []
-        for raw in nct_ids:
-            try:
-                valid.append(normalize_nct_id(raw))
-            except InvalidIdError:
-                invalid.append(raw)
+        valid, invalid = split_ids(nct_ids)
         studies, bad = self._lookup(valid) if valid else ([], {})
         found = {s.nct_id for s in studies} | {a for s in studies for a in s.aliases}
         missing = tuple(dict.fromkeys(i for i in valid if i not in found and i not in bad))
