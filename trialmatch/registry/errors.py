@@ -18,8 +18,14 @@ class NotFoundError(RegistryError):
 class BadRequestError(RegistryError):
     """The registry refused the request (a 4xx other than 404/429): names the request, quotes the body."""
 
-    def __init__(self, message: str, *, url: str | None = None, status: int | None = None,
-                 body: str | None = None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        url: str | None = None,
+        status: int | None = None,
+        body: str | None = None,
+    ) -> None:
         self.url = url
         self.status = status
         self.body = body

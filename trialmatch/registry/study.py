@@ -50,14 +50,18 @@ class RegistryDate:
         try:
             date.last_day  # noqa: B018 - a "2011-13" or "2011-02-30" is not a date
         except ValueError:
-            raise MalformedResponseError(f"impossible date {text!r} at {source_path or '?'}") from None
+            raise MalformedResponseError(
+                f"impossible date {text!r} at {source_path or '?'}"
+            ) from None
         return date
 
     @property
     def first_day(self) -> dt.date:
         """The earliest calendar day the stated date can mean."""
         parts = [int(p) for p in self.text.split("-")]
-        return dt.date(parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1)
+        return dt.date(
+            parts[0], parts[1] if len(parts) > 1 else 1, parts[2] if len(parts) > 2 else 1
+        )
 
     @property
     def last_day(self) -> dt.date:
