@@ -754,8 +754,10 @@ class _DocContext:
 
     @cached_property
     def _strong(self) -> list[str]:
-        products = self.hits.strong_products.over(
-            self.hits.sentences_with("prod") | self.mention_sentences
+        # trial sentences are read in full anyway; elsewhere only explicit presentations count
+        hits = self.hits
+        products = hits.products.over(self.mention_sentences) + hits.strong_products.over(
+            hits.sentences_with("prod") - self.mention_sentences
         )
         return [p.value for p in products if p.strength >= 2 and p.kind == "product"]
 
