@@ -477,6 +477,7 @@ def _mention_for_sentence(
         ):
             return None  # "Phase I: harvesting the cells", "phase II of the treatment"
         kinds.append(("bare", 1, False, False))
+    probe: G.Mention | None = None
     if not identity and all(k[0] in ("bare", "counted") for k in kinds):
         # "Clinical Trial" as a menu item, "every product, trial and ID": a bare noun must
         # say something checkable to be a trial
@@ -491,6 +492,11 @@ def _mention_for_sentence(
     order = {"counted": 0, "indefinite": 1, "definite": 2, "bare": 3}
     kind, count, explicit, is_new = min(kinds, key=lambda k: order[k[0]])
     is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted"))
+    if probe is not None:  # already read: keep what it found
+        probe.kind, probe.is_new, probe.trial_count = kind, is_new, count
+        probe.count_explicit = explicit or kind == "definite"
+        probe.filled = True
+        return probe
     return G.Mention(
         span=(lo, hi),
         sentence=si,
@@ -795,7 +801,7 @@ class _DocContext:
         seg = self.hits.seg
         found = (
             condition_at(self.text, a, b, seg.sentences[seg.sentence_at(a)][0])
-            for a, b in self.hits.triggers.get("cond", ())
+            for a, b in self.hits.triggers.get("cond", ())[:80]  # enough to rank them
         )
         for c in filter(None, found):
             key = inv.get(
@@ -872,7 +878,8 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
         lo, hi = seg.sentences[si]
         m = _mention_for_sentence(text, seg, hits, si, excluded, ctx) if si in candidates else None
         if m is not None:
-            _fill(m, text, lo, hi, hits, ctx, core=True)
+            if not m.filled:
+                _fill(m, text, lo, hi, hits, ctx, core=True)
             # "this trial" / "this study" points back at the sentence before it
             if m.kind == "definite" and si > 0 and seg.para_of[si - 1] == seg.para_of[si]:
                 noun_before = re.search(

@@ -217,6 +217,8 @@ class Mention:
     status: list[str] = field(default_factory=list)
     extra_spans: list[Span] = field(default_factory=list)
     """Continuation sentences that belong to this mention."""
+    filled: bool = False
+    """True once the sentence's facts have been read into the mention."""
 
     @property
     def has_identity(self) -> bool:
