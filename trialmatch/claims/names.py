@@ -144,6 +144,9 @@ _PLACE_RE = re.compile(
 )
 
 
+_THREE_LOWER = re.compile(r"[a-z][^a-z]*[a-z][^a-z]*[a-z]")
+
+
 def find_places(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     """Countries (kind "country") named directly or through a large city (kind "city")."""
     out: list[NameMatch] = []
@@ -153,8 +156,7 @@ def find_places(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch
             # "CONTACT US" in an all-caps line is not the country
             ls = text.rfind("\n", 0, m.start()) + 1
             le = text.find("\n", m.end())
-            line = text[ls : le if le >= 0 else len(text)]
-            if sum(c.islower() for c in line) < 3:
+            if not _THREE_LOWER.search(text, ls, le if le >= 0 else len(text)):
                 continue
         if word in _COUNTRY_NAMES:
             out.append(NameMatch("country", _COUNTRY_NAMES[word], m.span(), 2))
