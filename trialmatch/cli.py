@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """trialmatch's command line: argument parsing and wiring only.
 
 Every subcommand takes its options after the subcommand name. Library errors are turned into

@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Comparison: set every marketing statement beside the registered fact, with a verdict.
 
 Owned by issue #4. Verdict vocabulary and flag ids are fixed here.

@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Documents: read .txt/.md/.html/.pdf files into text with a stable id.
 
 Owned by the claims-extraction work (issue #3). Spans of later stages index into ``Document.text``.

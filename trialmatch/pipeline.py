@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Wiring shared by the CLI and the batch job: documents -> claims -> matching -> compare.
 
 No logic of its own: each step is a stage's public function.

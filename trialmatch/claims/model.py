@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Claim extraction types: what one document says about trials, and the figures it puts forward.
 
 Field names are the JSON keys of ``trialmatch claims --format json`` (issue #3); later stages and

@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Registry layer: where registry facts come from (live API v2 or an offline snapshot)."""
 
 from __future__ import annotations

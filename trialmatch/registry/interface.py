@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """The registry interface: one ABC over the live API and the offline snapshot.
 
 The rest of trialmatch holds a ``Registry`` and never knows which source is behind it.

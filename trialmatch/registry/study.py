@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Study: the normalized, typed ClinicalTrials.gov record, built from API v2 JSON.
 
 Nothing here guesses: a value absent from the record is ``None`` (or an empty tuple), and dates

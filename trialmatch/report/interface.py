@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Every output format behind one interface (the shape of pip-audit's ``_format``)."""
 
 from __future__ import annotations
