@@ -230,6 +230,13 @@ def condition_coverage(claimed: str, registered: Iterable[str]) -> tuple[float, 
         acr |= {fold(m) for m in re.findall(r"\(([A-Za-z]{2,6})\)", reg)}
         hit = sum(1 for t in ctoks if t in rset or (len(t) >= 2 and t in acr))
         cov = hit / len(ctoks)
+        # both sides name words the other lacks ("multiple sclerosis" vs "amyotrophic lateral
+        # sclerosis"): a shared head word is not the same disease, so the registered side's
+        # unshared words count against the coverage too
+        cset = set(ctoks)
+        r_extra = [t for t in rset - cset if t not in _COND_FILLER]
+        if 0 < hit < len(ctoks) and r_extra:
+            cov = hit / len(ctoks) * hit / (hit + len(r_extra))
         if cov < 1.0 and fuzz.token_set_ratio(" ".join(ctoks), " ".join(rtoks)) >= 92:
             cov = 1.0
         # the registered condition written as the claimed acronym: claim "ALS", record "ALS"
