@@ -668,15 +668,36 @@ def _record_orgs(study: Study) -> list[str]:
     return orgs
 
 
+def _org_named_in(quote: str, orgs: Sequence[str]) -> str | None:
+    """The record's sponsor or collaborator whose distinctive word the claim's own sentence
+    says ("Corestemchemon's lead asset ..." names "Corestemchemon, Inc."), or None."""
+    words = set(facts.tokens(quote))
+    for org in orgs:
+        key = _distinctive_word(org)
+        if key and key in words:
+            return org
+    return None
+
+
 def _f_sponsor(p: _Profile, study: Study) -> _Feature:
+    orgs = _record_orgs(study)
+    named = _org_named_in(p.claim.quote, orgs) if orgs else None
     if not p.sponsors:
+        if named:
+            return _feat("sponsor", "agreed", f"the claim's sentence names {named!r}")
         return _unknown("sponsor", "the text names no sponsor or company")
     scale = p.ctx_factor["sponsor"] if p.sponsors_ctx else 1.0
     ctx = " (named elsewhere in the document)" if p.sponsors_ctx else ""
-    orgs = _record_orgs(study)
     if not orgs:
         return _unknown("sponsor", "the record names no sponsor or collaborator")
     c, r, s = facts.best_org_match(p.sponsors, orgs)
+    if s < facts.ORG_MATCH and named:
+        return _feat(
+            "sponsor",
+            "agreed",
+            f"the claim's sentence names {named!r} (claimed sponsor {p.sponsors[0]!r}{ctx} "
+            "matches no registered organization)",
+        )
     if s >= facts.ORG_MATCH:
         role = (
             "lead sponsor"
