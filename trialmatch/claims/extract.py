@@ -57,6 +57,10 @@ from trialmatch.documents import (
     read_document,
 )
 
+#: precompiled patterns of small helpers (re.* would look each up per call)
+_RX0 = re.compile(r"(?:based|headquartered|incorporated)\s+in\s+(?:the\s+)?$")
+_RX1 = re.compile(r"[-–]\s*old|\bage")
+
 __all__ = ["extract", "extract_path", "extract_paths", "extract_text"]
 
 Span = tuple[int, int]
@@ -640,7 +644,7 @@ def _fill(
         if _in_ranges(p.span[0], datelines):
             continue
         before = text[max(0, p.span[0] - 25) : p.span[0]]
-        if re.search(r"(?:based|headquartered|incorporated)\s+in\s+(?:the\s+)?$", before):
+        if _RX0.search(before):
             continue
         if p.kind == "country":
             _add(m.countries, p.value)
@@ -1129,7 +1133,7 @@ def _figures(
         si = seg.sentence_at(d.span[0])
         lo, hi = seg.sentences[si]
         window = text[max(lo, d.span[0] - 45) : min(hi, d.span[1] + 20)]
-        if _DURATION_FIGURE.search(window) and not re.search(r"[-–]\s*old|\bage", window):
+        if _DURATION_FIGURE.search(window) and not _RX1.search(window):
             figs.append(d)
     figs = _dedupe(sorted(figs, key=lambda f: f.span))
     heading_paras = sorted({seg.para_of[i] for i, h in enumerate(seg.heading) if h})

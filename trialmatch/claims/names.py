@@ -18,6 +18,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: precompiled patterns of small helpers (re.* would look each up per call)
+_RX0 = re.compile(r"[A-Za-z]+")
+_RX1 = re.compile(r"\d")
+_RX2 = re.compile(r"[a-z][A-Z]|[A-Z]{2,}[a-z]")
+_RX3 = re.compile(r"(?:19|20)\d\d|\d+")
+_RX4 = re.compile(r"[A-Z]{2,}-[A-Z0-9]{2,}")
+_RX5 = re.compile(r"[A-Z][\w]*-[\w\-]+")
+_RX6 = re.compile(r"[a-z][A-Z]")
+_RX7 = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
+
 
 def _split(words: str) -> list[str]:
     """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
@@ -477,7 +487,7 @@ _REGISTRY_ID = re.compile(
 def _is_acronym_of(words: str, code: str) -> bool:
     """Is ``code`` the acronym of ``words`` (a definition, not a product)?"""
     letters = [c for c in code.upper() if c.isalpha()]
-    initials = [w[0].upper() for w in re.findall(r"[A-Za-z]+", words)]
+    initials = [w[0].upper() for w in _RX0.findall(words)]
     if not letters:
         return False
     return "".join(initials).endswith("".join(letters))
@@ -527,23 +537,21 @@ def find_products(
         if not m:
             continue
         n, code = m.group("n"), pm.group("code")
-        if not (
-            re.search(r"\d", code) or "-" in code or re.search(r"[a-z][A-Z]|[A-Z]{2,}[a-z]", code)
-        ):
+        if not (_RX1.search(code) or "-" in code or _RX2.search(code)):
             continue
         before = text[max(0, m.start() - 60) : m.end("n")]
         if _is_acronym_of(before, code):
             continue
-        if re.fullmatch(r"(?:19|20)\d\d|\d+", code) or "%" in code:
+        if _RX3.fullmatch(code) or "%" in code:
             continue
         if not (_coined(n) or _CODE.fullmatch(n) or _INN.fullmatch(n)):
             # "X (ABC-123)": X is a name when the parenthesis holds a code
-            if not (_CODE.fullmatch(code) or re.search(r"[A-Z]{2,}-[A-Z0-9]{2,}", code)):
+            if not (_CODE.fullmatch(code) or _RX4.search(code)):
                 continue
             if not n[0].isupper():
                 continue
         add(n, m.span("n"), 2)
-        if _CODE.fullmatch(code) or re.fullmatch(r"[A-Z][\w]*-[\w\-]+", code):
+        if _CODE.fullmatch(code) or _RX5.fullmatch(code):
             add(code, pm.span("code"), 2)
     if strong_only:
         return out
@@ -608,7 +616,7 @@ def _good_trial_name(n: str) -> bool:
 
 def _coined(word: str) -> bool:
     """A coined product-like word: internal capitals ("NurOwn") or letters mixed with digits."""
-    return bool(re.search(r"[a-z][A-Z]", word) or re.search(r"[A-Za-z]\d|\d[A-Za-z]", word))
+    return bool(_RX6.search(word) or _RX7.search(word))
 
 
 def treatment_word_follows(text: str, end: int) -> bool:

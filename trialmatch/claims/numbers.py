@@ -12,6 +12,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+#: precompiled patterns of small helpers (re.* would look each up per call)
+_RX0 = re.compile(r"\d{1,3}(?:[,. ]\d{3})+")
+_RX1 = re.compile(r"[\s\-]+")
+_RX2 = re.compile(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|[A-Z]\.,?\s*$")
+_RX3 = re.compile(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)")
+
 
 def _end(text: str, hi: int | None) -> int:
     return len(text) if hi is None else hi
@@ -53,13 +59,13 @@ def parse_number(token: str) -> float | None:
     if not t:
         return None
     if t[0].isdigit():
-        if re.fullmatch(r"\d{1,3}(?:[,. ]\d{3})+", t):
+        if _RX0.fullmatch(t):
             return float(re.sub(r"[,. ]", "", t))
         try:
             return float(t.replace(",", "."))
         except ValueError:
             return None
-    words = re.split(r"[\s\-]+", t)
+    words = _RX1.split(t)
     total = 0
     current = 0
     seen = False
@@ -163,7 +169,7 @@ def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
     """Numbers that look like counts but are not: ages, years, times, list markers."""
     before = text[max(0, start - 16) : start]
     after = text[end : end + 12]
-    if re.search(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|[A-Z]\.,?\s*$", before):
+    if _RX2.search(before):
         return True
     if re.search(
         r"(?:\d|\b(?:one|two|three|four|five|ten))\s+(?:in|out\s+of\s+every|of\s+every)\s+"
@@ -172,7 +178,7 @@ def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
     ):
         return True  # "2 in every 1,000 children": a rate
         return True
-    return bool(re.match(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)", after))
+    return bool(_RX3.match(after))
 
 
 def find_percentages(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatch]:

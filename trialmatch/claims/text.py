@@ -12,6 +12,9 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+#: precompiled patterns of small helpers (re.* would look each up per call)
+_RX0 = re.compile(r"[^\W\d_][\w\-’']*")
+
 
 def _split(words: str) -> list[str]:
     """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
@@ -132,7 +135,7 @@ def _soft_join(prev: str, nxt: str) -> bool:
         return True
     # a long line that stops without punctuation is a wrapped line, a short one a heading;
     # so is a line in Title Case ("“MADE IN” Bioinova: Suspensions of Human Autologous MSCs")
-    words = [w for w in re.findall(r"[^\W\d_][\w\-’']*", p)]
+    words = [w for w in _RX0.findall(p)]
     if (
         len(words) >= 3
         and words[0][0].isupper()
