@@ -593,8 +593,32 @@ def _record_iv_strings(study: Study) -> list[str]:
     return out
 
 
+def _described_intervention(quote: str, study: Study) -> tuple[float, str] | None:
+    """The registered intervention the claim's own sentence spells out word for word although
+    it names no product ("adipose-derived mesenchymal stromal cells" for the registered
+    "Autologous Adipose-derived Mesenchymal Stromal Cells"): (share of the name's word pairs
+    the sentence has, the name), when the name has 3+ words and the share is at least 0.75."""
+    best: tuple[float, str] | None = None
+    for iv in study.interventions:
+        for name in (iv.name, *iv.other_names):
+            if len(facts.title_words(name)) < 3:
+                continue
+            share = facts.title_overlap(name, quote)
+            if share >= 0.75 and (best is None or share > best[0]):
+                best = (share, name)
+    return best
+
+
 def _f_intervention(p: _Profile, study: Study, book: AliasBook) -> _Feature:
     if not p.names:
+        described = _described_intervention(p.claim.quote, study)
+        if described:
+            return _feat(
+                "intervention",
+                "partly",
+                f"the claim's sentence describes registered {described[1]!r} "
+                f"({described[0]:.0%} of its word pairs); no product name",
+            )
         return _unknown("intervention", "the text names no product")
     scale = p.ctx_factor["intervention"] if p.names_ctx else 1.0
     ctx = " (named elsewhere in the document)" if p.names_ctx else ""
