@@ -69,13 +69,13 @@ def test_an_ms_trial_is_not_rivalled_by_the_same_products_als_trials(registry):
 # ------------------------------------------------------------------------------ sponsor
 
 
-def _corestem(quote: str) -> Claim:
+def _corestem(quote: str, sponsor: str = "Korea Biotech") -> Claim:
     return Claim(
         claim_id="cs-1",
         quote=quote,
         spans=((0, len(quote)),),
         names=("lenzumestrocel",),
-        sponsors=("Korea Biotech",),  # a page header the extractor took for the sponsor
+        sponsors=(sponsor,),  # "Korea Biotech": a page header the extractor took for the sponsor
         conditions=("ALS",),
         phases=("PHASE3",),
         enrollment=115,
@@ -96,15 +96,22 @@ def test_the_records_sponsor_named_in_the_claims_sentence_agrees(registry):
     assert "Corestemchemon" in sponsor.detail
 
 
-def test_a_sponsor_the_record_lacks_still_disagrees_when_the_sentence_names_no_registered_one(
-    registry,
-):
-    cm = _match(
-        registry,
-        _corestem("The lead asset lenzumestrocel is in a pivotal phase III study of 115 patients."),
-    )
-    best = (cm.matches or cm.candidates)[0]
-    assert best.nct_id == "NCT04745299"
+_NO_COMPANY = "The lead asset lenzumestrocel is in a pivotal phase III study of 115 patients."
+
+
+def test_a_sponsor_no_record_found_lists_is_unknown_beside_an_agreeing_product(registry):
+    cm = _match(registry, _corestem(_NO_COMPANY))
+    assert [m.nct_id for m in cm.matches] == ["NCT04745299"]
+    sponsor = next(r for r in cm.matches[0].reasons if r.feature == "sponsor")
+    assert sponsor.outcome == "unknown"
+    assert "matches no sponsor of any record found" in sponsor.detail
+
+
+def test_a_sponsor_that_runs_other_records_found_still_disagrees(registry):
+    """BrainStorm's own records are found too, so naming BrainStorm is real evidence against
+    Corestemchemon's record."""
+    cm = _match(registry, _corestem(_NO_COMPANY, sponsor="BrainStorm Cell Therapeutics"))
+    best = next(m for m in (*cm.matches, *cm.candidates) if m.nct_id == "NCT04745299")
     assert _reasons(best)["sponsor"] == "disagreed"
 
 

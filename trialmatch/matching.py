@@ -431,6 +431,9 @@ class _Profile:
     text: str
     unknown_ids: frozenset[str] = frozenset()
     """Cited NCT IDs the registry does not know (a broken citation is no evidence against)."""
+    sponsors_unmatched: bool = False
+    """The claim's own sponsors match no sponsor or collaborator of any record found (a page
+    header or a publisher read as the sponsor, or a company the registry does not list)."""
 
 
 def _distinct(values: Iterable[str], same: Any) -> list[str]:
@@ -1036,6 +1039,22 @@ def _score(
         *_f_country(p, study),
         _f_title(p, study),
     ]
+    by_name = {f.reason.feature: f for f in feats}
+    sponsor = by_name["sponsor"]
+    if (
+        p.sponsors_unmatched
+        and sponsor.reason.outcome == "disagreed"
+        and by_name["intervention"].reason.outcome == "agreed"
+        and not p.names_ctx
+        and "agreed" in (by_name["phase"].reason.outcome, by_name["enrollment"].reason.outcome)
+    ):
+        # a sponsor no record found lists cannot tell the records apart; beside an agreeing
+        # product and phase or size it is more likely a misread than a different trial
+        feats[feats.index(sponsor)] = _unknown(
+            "sponsor",
+            f"claimed {p.sponsors[0]!r} matches no sponsor of any record found; not counted "
+            "beside an agreeing product",
+        )
     inherited = {
         "intervention": p.names_ctx,
         "sponsor": p.sponsors_ctx,
@@ -1408,6 +1427,17 @@ def match_document(
             searcher.get(wanted)
 
     pool = {s.nct_id: s for s in searcher.studies.values()}
+    all_orgs = [o for s in pool.values() for o in _record_orgs(s)]
+    for p in profiles:
+        p.sponsors_unmatched = (
+            bool(p.sponsors)
+            and not p.sponsors_ctx
+            and not any(
+                facts.org_similarity(sp, o) >= facts.ORG_MATCH
+                for sp in p.sponsors
+                for o in all_orgs
+            )
+        )
     scores: dict[tuple[str, str], Match] = {}
     uncapped: dict[tuple[str, str], float] = {}
     for p in profiles:
