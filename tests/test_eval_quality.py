@@ -46,10 +46,10 @@ def _load_benchmark():
 FRESH = EVAL_DIR / "fresh"
 RECALL_XFAIL = pytest.mark.xfail(
     strict=False,
-    reason="linking recall measured 14/17 = 0.82 (first batch) and 4/6 = 0.67 (fresh batch) "
-    "at 5404dee: trials named by sponsor/site/cell type only (Mayo adipose MSC Phase 2, "
-    "Hadassah MS MSC, NurOwn MS Phase 2, Corestem note with a research-house name as sponsor) "
-    "stay below the threshold; run benchmarks/eval_quality.py for the list",
+    reason="first batch linking recall measured 15/17 = 0.88: the Mayo forum thread (the claim "
+    "takes another clinic's patient count from a reply) and Hadassah MS NCT02166021 (the "
+    "snapshot's copy has no sponsor, phase, design or enrollment to agree with); run "
+    "benchmarks/eval_quality.py for the list",
 )
 FRESH_EXTRACTION_XFAIL = pytest.mark.xfail(
     strict=False,
@@ -136,8 +136,9 @@ def test_linking_precision_is_at_least_0_95_for_claims_with_a_registered_trial(r
     assert results.link_precision.ratio >= 0.95, _why(results)
 
 
-@RECALL_XFAIL
-@pytest.mark.parametrize("folder", SETS)
+@pytest.mark.parametrize(
+    "folder", [pytest.param(EVAL_DIR, id="first", marks=RECALL_XFAIL), SETS[1]]
+)
 def test_linking_recall_is_at_least_0_90_for_claims_with_a_registered_trial(results):
     assert results.link_recall.ratio >= 0.90, _why(results)
 
