@@ -1,4 +1,3 @@
-# PARALLEL BUILD: read /work/main/CONTRIBUTING.md first (file ownership, git rules, venv, deadline 04:50 UTC).
 """Matching: link each claim to its ClinicalTrials.gov record(s), or abstain.
 
 Owned by issue #4. Scoring weights and the threshold live in one place, SCORING, below; how
