@@ -146,3 +146,12 @@ def test_a_number_of_studies_alone_is_not_a_claim():
     assert _claims("More than 100 clinical trials worldwide have shown that cells are safe.") == ()
     (claim,) = _claims("Two trials are ongoing.")
     assert claim.trial_count == 2 and claim.status == ("running",)
+
+
+def test_close_to_n_patients_is_the_enrollment_and_keeps_a_smaller_own_study_apart():
+    cited, own = _claims(
+        "Vireo's cell product was tested in a Phase 2 trial (NCT01234567) in close to 300 "
+        "people with MS.\n\nOur clinic ran a survey study of 40 patients treated since 2019."
+    )
+    assert (cited.nct_ids, cited.enrollment) == (("NCT01234567",), 300)
+    assert own.enrollment == 40 and own.nct_ids == ()

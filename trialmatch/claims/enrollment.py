@@ -20,7 +20,9 @@ _ENROL_BEFORE = re.compile(
     r"assign(?:s|ed|ing)?|allocat(?:es|ed|ing)|expand(?:ed)?\s+to|target(?:s|ing)?|"
     r"(?:will|to)\s+have|of|in|with|among|on)\s+"
     r"(?:a\s+total\s+of\s+|approximately\s+|about\s+|around\s+|up\s+to\s+|more\s+than\s+|over\s+|"
-    r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+)?$"
+    r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+|"
+    r"(?:close|closer)\s+to\s+|roughly\s+|just\s+(?:over|under)\s+|fewer\s+than\s+|"
+    r"less\s+than\s+|well\s+over\s+)?$"
     r"|\b(?:gave|given|administered|delivered|offered)\b[^.;]{0,70}?\bto\s+$"
     r"|\b(?:participants|patients|subjects|enrol(?:l)?ment|sample\s+size)\s*[:=]\s*[*_]*\s*$)",
     re.IGNORECASE,
