@@ -155,3 +155,21 @@ def test_close_to_n_patients_is_the_enrollment_and_keeps_a_smaller_own_study_apa
     )
     assert (cited.nct_ids, cited.enrollment) == (("NCT01234567",), 300)
     assert own.enrollment == 40 and own.nct_ids == ()
+
+
+def test_an_indefinite_trial_of_the_same_phase_with_another_product_is_another_claim():
+    first, second = _claims(
+        "My aunt joined a Phase 3 trial of zanolimab for psoriasis.\n\n"
+        "Her neighbour takes part in a Phase 3 trial of belratinib run by Orvana Pharma."
+    )
+    assert first.phases == second.phases == ("PHASE3",)
+    assert "zanolimab" in first.names and "zanolimab" not in second.names
+    assert "belratinib" in second.names
+
+
+def test_a_different_study_starts_a_claim():
+    first, second = _claims(
+        "The Phase 2 trial enrolled 50 patients. A different study, of the same phase, "
+        "is recruiting in Chile."
+    )
+    assert first.enrollment == 50 and second.countries == ("Chile",)

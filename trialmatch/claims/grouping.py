@@ -42,7 +42,8 @@ _DEFINITE = frozenset(_split("the this that these those its their our his her sa
 _INDEFINITE = frozenset(_split("a an another"))
 _NEW_WORDS = frozenset(
     _split(
-        "new another second next additional separate future further subsequent upcoming follow-on "
+        "new another second next additional separate different future further subsequent upcoming "
+        "follow-on "
         "own rival competing competitor"
     )
 )
@@ -308,7 +309,11 @@ def shares_identity(m: Mention, c: Cluster) -> bool:
     if not m.phases:
         return False
     if m.kind in ("indefinite", "counted"):
-        # "a Phase II trial" after "the Phase 1b/2a study" is another trial
+        # "a Phase II trial" after "the Phase 1b/2a study" is another trial; so is "a Phase 3
+        # trial of Y by Z" after "a Phase 3 trial of X": the same phase with other products or
+        # sponsors introduces a different trial
+        if _disjoint(m.names, c.values("names")) or _disjoint(m.sponsors, c.values("sponsors")):
+            return False
         return set(m.phases) == set(c.values("phases"))
     return bool(set(m.phases) & set(c.values("phases")))
 
