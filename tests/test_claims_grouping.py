@@ -173,3 +173,13 @@ def test_a_different_study_starts_a_claim():
         "is recruiting in Chile."
     )
     assert first.enrollment == 50 and second.countries == ("Chile",)
+
+
+def test_a_new_paragraph_set_in_another_country_does_not_join_the_trial_before():
+    first, second = _claims(
+        "There is one registered trial, NCT01234567, a phase 2 study in Brazil.\n\n"
+        "A clinic in Madrid also advertises cells. They report gains in 90 patients in "
+        "their study."
+    )
+    assert first.nct_ids == ("NCT01234567",) and first.enrollment is None
+    assert second.nct_ids == () and second.enrollment == 90

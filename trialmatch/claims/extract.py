@@ -906,6 +906,19 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                             _add(getattr(m, attr), v)
                     if before_m.sites or before_m.countries:
                         m.extra_spans.insert(0, (plo, phi))
+            if (
+                m.kind in ("definite", "bare")
+                and not m.countries
+                and mentions
+                and mentions[-1].paragraph != m.paragraph
+            ):
+                # a new paragraph that first sets the scene elsewhere ("a clinic in Bangkok ...")
+                plo = seg.paragraphs[m.paragraph][0]
+                for p in hits.places.within(plo, lo):
+                    _add(
+                        m.context_countries,
+                        p.value if p.kind == "country" else city_country(p.value),
+                    )
             mentions.append(m)
             last = m
             continue

@@ -218,6 +218,9 @@ class Mention:
     status: list[str] = field(default_factory=list)
     extra_spans: list[Span] = field(default_factory=list)
     """Continuation sentences that belong to this mention."""
+    context_countries: list[str] = field(default_factory=list)
+    """Countries named earlier in the mention's paragraph when it opens a new paragraph with a
+    reference back ("a clinic in Bangkok ... the study"): another place means another trial."""
     filled: bool = False
     """True once the sentence's facts have been read into the mention."""
 
@@ -337,6 +340,8 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
             for c in recent:
                 if m.span[0] - c.last_pos > max_gap:
                     break
+                if _disjoint(m.context_countries, c.values("countries")):
+                    continue
                 if not conflicts(m, c):
                     target = c
                     break
