@@ -194,3 +194,8 @@ def test_conditions_and_the_acronyms_a_document_defines():
 def test_a_coined_name_beside_treatment_words_is_a_claim_name():
     doc = extract_text("In the Phase 2 trial, 20 patients will receive RegeniX infusions.")
     assert "RegeniX" in doc.claims[0].names
+
+
+def test_doses_of_cells_named_by_their_source():
+    text = "Each child got 30 million umbilical cord blood cells; adults get 2 million bone marrow cells."
+    assert [(f.value, f.unit) for f in find_doses(text)] == [(3e7, "cells"), (2e6, "cells")]

@@ -127,7 +127,10 @@ _OF_WHICH = re.compile(
 _N_EQUALS = re.compile(r"\b[nN]\s?=\s?(?P<num>\d{1,6})\b")
 _CELLS = re.compile(
     rf"(?P<num>{_DIGITS}|\b{_WORD_NUM}\b)\s*(?:(?P<scale>million|billion|thousand|mln|mio|[mMkK](?=\s*cells)|bn)\b\s*)?"
-    rf"{_SCI}?\s*(?P<unit>(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?|"
+    rf"{_SCI}?\s*(?P<unit>(?:(?:cord[\s\-]+blood|umbilical(?:[\s\-]+cord)?|bone[\s\-]+marrow|"
+    rf"adipose|fat|placental|autologous|allogeneic|donor|neural|progenitor|mononuclear|"
+    rf"h(?:a)?ematopoietic|derived)[\s\-]+){{0,3}}"
+    rf"(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?|"
     rf"(?-i:[A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+)?"
     rf"(?:cells|MSCs)(?:\s*/\s*kg|\s+per\s+(?:kilogram|kg))?)\b",
     re.IGNORECASE,
