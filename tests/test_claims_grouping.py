@@ -183,3 +183,18 @@ def test_a_new_paragraph_set_in_another_country_does_not_join_the_trial_before()
     )
     assert first.nct_ids == ("NCT01234567",) and first.enrollment is None
     assert second.nct_ids == () and second.enrollment == 90
+
+
+def test_people_who_joined_the_trial_in_the_next_sentence_are_its_enrollment():
+    (claim,) = _claims(
+        "Lumio ran a Phase 2 trial of its eye drops. Over 1,200 women and men joined it in Asia."
+    )
+    assert claim.enrollment == 1200
+
+
+def test_cells_given_to_people_far_after_the_verb_are_the_enrollment():
+    (claim,) = _claims(
+        "The Phase 1 trial, begun in 2015, gave one or two intravenous infusions of donor "
+        "mesenchymal stromal cells at three dose levels to 18 people with lupus."
+    )
+    assert claim.enrollment == 18

@@ -27,10 +27,15 @@ _ENROL_BEFORE = re.compile(
     r"|\b(?:participants|patients|subjects|enrol(?:l)?ment|sample\s+size)\s*[:=]\s*[*_]*\s*$)",
     re.IGNORECASE,
 )
+_GAVE_TO = re.compile(
+    r"\b(?:gave|given|administered|delivered|offered)\b[^.;]{0,150}?\bto\s+"
+    r"(?:a\s+total\s+of\s+|about\s+|around\s+|more\s+than\s+|nearly\s+)?\Z",
+    re.IGNORECASE,
+)
 _ENROL_AFTER = re.compile(
     r"^[^.;:]{0,70}?\b(?:were|was|will\s+be|are|have\s+been|had\s+been|has\s+been|being)?\s*"
     r"(?:enrol|recruit|randomi[sz]|treated|dosed|underw|participat|took\s+part|take\s+part|"
-    r"receiv|been\s+included|included|signed|assigned|allocated|were\s+given|got\b)",
+    r"receiv|been\s+included|included|signed|assigned|allocated|were\s+given|got\b|join)",
     re.IGNORECASE,
 )
 _OUTCOME_AFTER = re.compile(
@@ -100,6 +105,9 @@ def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int
         if _OUTCOME_AFTER.match(after):
             continue
         if _ENROL_BEFORE.search(before) or _ENROL_AFTER.match(after):
+            return int(f.value)
+        if _GAVE_TO.search(text, max(lo, s - 170), s):
+            # "gave single or repeated injections of ... cells to 27 people"
             return int(f.value)
     return None
 

@@ -87,7 +87,7 @@ CONTINUATION = re.compile(
     r"dos(?:ed|ing)|placebo|cohorts?|arms?|inclusion\s+criteria|eligible|first\s+patients?|"
     r"primary\s+completion|top[\s\-]?line|read[\s\-]?out|interim\s+analysis|"
     r"(?:data|results)\s+(?:are\s+|is\s+)?expected|received|underwent|were\s+treated|"
-    r"were\s+given|were\s+enrolled|were\s+assigned)\b",
+    r"were\s+given|were\s+enrolled|were\s+assigned|joined|took\s+part)\b",
     re.IGNORECASE,
 )
 

@@ -256,7 +256,8 @@ def find_counts(
 
 _TREATED = re.compile(
     r"\b(?:treat|enrol|recruit|random|receiv|underw|transplant|inject|infus|dosed|participat|"
-    r"involv|includ|register|trial|study|gave|given|administ|assign|allocat)",
+    r"involv|includ|register|trial|study|gave|given|administ|assign|allocat|join|took\s+part|"
+    r"take\s+part)",
 )
 
 
