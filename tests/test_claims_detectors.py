@@ -199,3 +199,8 @@ def test_a_coined_name_beside_treatment_words_is_a_claim_name():
 def test_doses_of_cells_named_by_their_source():
     text = "Each child got 30 million umbilical cord blood cells; adults get 2 million bone marrow cells."
     assert [(f.value, f.unit) for f in find_doses(text)] == [(3e7, "cells"), (2e6, "cells")]
+
+
+def test_a_count_after_a_sentence_ending_in_an_acronym_is_still_a_count():
+    text = "It helps people with ALS.\n\nEight patients were treated."
+    assert [(f.value, f.unit) for f in find_counts(text)] == [(8, "patients")]

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 #: precompiled patterns of small helpers (re.* would look each up per call)
 _RX0 = re.compile(r"\d{1,3}(?:[,. ]\d{3})+")
 _RX1 = re.compile(r"[\s\-]+")
-_RX2 = re.compile(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|[A-Z]\.,?\s*$")
+_RX2 = re.compile(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|(?<![A-Za-z])[A-Z]\.,?\s*$")
 _RX3 = re.compile(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)")
 
 
