@@ -198,3 +198,19 @@ def test_cells_given_to_people_far_after_the_verb_are_the_enrollment():
         "mesenchymal stromal cells at three dose levels to 18 people with lupus."
     )
     assert claim.enrollment == 18
+
+
+def test_a_paragraph_opening_on_the_participants_belongs_to_the_trial_above():
+    (claim,) = _claims(
+        "Norvik today reported data from its phase 1 study of NV-12 in ALS.\n\n"
+        "Ten patients, in a low-dose group (n=5) and a high-dose group (n=5), received NV-12."
+    )
+    assert claim.enrollment == 10 and [a.n for a in claim.arms] == [5, 5]
+
+
+def test_a_paragraph_opening_on_people_without_trial_words_stays_a_figure():
+    doc = extract_text(
+        "Norvik today reported data from its phase 1 study of NV-12 in ALS.\n\n"
+        "Ten patients at our clinic feel better every year."
+    )
+    assert doc.claims[0].enrollment is None

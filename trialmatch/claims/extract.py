@@ -41,6 +41,8 @@ from trialmatch.claims.names import (
     treatment_word_follows,
 )
 from trialmatch.claims.numbers import (
+    _PERSON,
+    NUMBER,
     FigureMatch,
     find_counts,
     find_doses,
@@ -520,6 +522,13 @@ _DATELINE_BEFORE = re.compile(
 )
 
 
+#: a sentence that opens on a count of people ("Twelve patients, ...", "All 40 participants")
+_OPENS_ON_PEOPLE = re.compile(
+    rf"(?:all\s+|a\s+total\s+of\s+)?(?:{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?{_PERSON}\b",
+    re.IGNORECASE,
+)
+
+
 def _is_dateline(text: str, span: Span) -> bool:
     """ "BOSTON, March 4, 2024 /PRNewswire/ --": the release's date, not the trial's."""
     return bool(
@@ -925,7 +934,15 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
         # continuation: a sentence right after a mention, in its paragraph, about its participants
         if (
             last is not None
-            and seg.para_of[si] == last.paragraph
+            and (
+                seg.para_of[si] == last.paragraph
+                # "Twelve patients ... received X": the next paragraph opens on its participants
+                or (
+                    seg.para_of[si] == last.paragraph + 1
+                    and seg.paragraphs[seg.para_of[si]][0] == lo
+                    and _OPENS_ON_PEOPLE.match(text, lo, hi) is not None
+                )
+            )
             and (last.extra_spans[-1][1] if last.extra_spans else last.span[1])
             >= _prev_end(seg, si)
             and G.CONTINUATION.search(text, lo, hi)
