@@ -204,3 +204,10 @@ def test_doses_of_cells_named_by_their_source():
 def test_a_count_after_a_sentence_ending_in_an_acronym_is_still_a_count():
     text = "It helps people with ALS.\n\nEight patients were treated."
     assert [(f.value, f.unit) for f in find_counts(text)] == [(8, "patients")]
+
+
+def test_a_possessive_that_is_part_of_a_site_name_is_kept():
+    from trialmatch.claims.names import find_sites
+
+    sites = [s.value for s in find_sites("It runs at the Women's Hospital of Lyon.")]
+    assert sites == ["Women's Hospital of Lyon"]

@@ -366,6 +366,7 @@ def _is_site_name(name: str) -> bool:
     return bool(_SITE_WORD_RE.search(name))
 
 
+_NAME_POSSESSIVES = frozenset(["Children", "Women", "Men", "People", "Veterans"])
 _SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", "Centre"])
 
 
@@ -387,7 +388,8 @@ def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]
         # "Jerusalem’s Hadassah University Medical Center" -> site + city
         for sep in ("’s ", "'s "):
             k = raw.rfind(sep)
-            if k >= 0:
+            # "Children's Medical Center", "Women's Hospital": the possessive is the name
+            if k >= 0 and raw[:k].rsplit(None, 1)[-1] not in _NAME_POSSESSIVES:
                 start += k + len(sep)
                 raw = raw[k + len(sep) :]
         trimmed = _trim_org(raw)
