@@ -214,3 +214,11 @@ def test_a_paragraph_opening_on_people_without_trial_words_stays_a_figure():
         "Ten patients at our clinic feel better every year."
     )
     assert doc.claims[0].enrollment is None
+
+
+def test_the_first_trial_mention_takes_its_site_from_the_paragraph_before():
+    (claim,) = _claims(
+        "Doctors at Lisbon Heart Institute have begun giving cells to babies.\n\n"
+        "The phase 1 study plans to treat 8 infants."
+    )
+    assert claim.sites == ("Lisbon Heart Institute",) and claim.enrollment == 8

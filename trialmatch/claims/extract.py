@@ -894,9 +894,18 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             if not m.filled:
                 _fill(m, text, lo, hi, hits, ctx, core=True)
             # "this trial" / "this study" points back at the sentence before it
-            if m.kind == "definite" and si > 0 and seg.para_of[si - 1] == seg.para_of[si]:
+            # "The phase I/II study" as the document's first mention points back at the
+            # paragraph before it ("Researchers at X University have started ...")
+            first_back = not mentions and si > 0 and seg.para_of[si - 1] == seg.para_of[si] - 1
+            if (
+                m.kind == "definite"
+                and si > 0
+                and (seg.para_of[si - 1] == seg.para_of[si] or first_back)
+            ):
                 noun_before = re.search(
-                    r"\b(?:this|these|that|their|its)\s+(?:[\w\-]+,?\s+){0,5}(?:trial|study)",
+                    r"\b(?:this|these|that|their|its"
+                    + ("|the" if first_back else "")
+                    + r")\s+(?:[\w\-/]+,?\s+){0,5}(?:trial|study)",
                     text[lo:hi],
                     re.IGNORECASE,
                 )
