@@ -211,3 +211,9 @@ def test_a_possessive_that_is_part_of_a_site_name_is_kept():
 
     sites = [s.value for s in find_sites("It runs at the Women's Hospital of Lyon.")]
     assert sites == ["Women's Hospital of Lyon"]
+
+
+def test_a_code_right_after_a_treatment_noun_is_a_product_name():
+    found = find_products("Velor tests its lung gene therapy VX-B in a phase 2 trial.")
+    assert [(p.value, p.strength) for p in found if p.value == "VX-B"] == [("VX-B", 2)]
+    assert not [p for p in find_products("The COVID-19 therapy was tested.") if p.strength == 2]

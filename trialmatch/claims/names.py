@@ -429,6 +429,11 @@ _OUR_PRODUCT = re.compile(
     r"vaccine|medication|medicine|cell\s+therapy|gene\s+therapy|antibody|technology|"
     r"therapeutic|biologic)[,]?\s+[\"“]?(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*)(?:\s*[®™])?)"
 )
+#: a development code right after a treatment noun: "cell and gene therapy TG-C", "the drug AB-12"
+_TREAT_CODE = re.compile(
+    r"\b(?:therapy|therapies|treatment|drug|candidate|compound|vaccine|antibody|product)\s+"
+    r"(?P<n>[A-Z][A-Z0-9]{0,6}-[A-Z0-9]{1,6}(?:-[A-Z0-9]+)?)\b(?!-)"
+)
 _MARK = re.compile(r"(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*))\s?(?:®|™|\(R\)|\(TM\))")
 _PAREN_CODE = re.compile(r"\((?P<code>[^()\s,;]{2,20}(?:\s[^()\s,;]{1,12})?)\)")
 _WORD_END = re.compile(r"(?P<n>[A-Za-z][\w\-]*[\w])\s*(?:®|™)?\s*$")
@@ -555,6 +560,10 @@ def find_products(
         add(n, m.span("n"), 2)
         if _CODE.fullmatch(code) or _RX5.fullmatch(code):
             add(code, pm.span("code"), 2)
+    if "-" in region and any(w in low for w in _TREAT_CODE_WORDS):
+        for m in _TREAT_CODE.finditer(text, lo, end):
+            if not _CODE_STOP.match(m.group("n").split("-")[0] + "1"):
+                add(m.group("n"), m.span("n"), 2)
     if strong_only:
         return out
     for m in _CODE.finditer(text, lo, end) if _DIGIT.search(region) else ():
@@ -580,6 +589,9 @@ def find_products(
     return out
 
 
+_TREAT_CODE_WORDS = (
+    "therap", "treatment", "drug", "candidate", "compound", "vaccine", "antibody", "product",
+)  # fmt: skip
 _COMMON_CAPS_UPPER = frozenset(w.upper() for w in _COMMON_CAPS)
 
 
