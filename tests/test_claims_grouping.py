@@ -222,3 +222,11 @@ def test_the_first_trial_mention_takes_its_site_from_the_paragraph_before():
         "The phase 1 study plans to treat 8 infants."
     )
     assert claim.sites == ("Lisbon Heart Institute",) and claim.enrollment == 8
+
+
+def test_a_paragraph_opening_on_the_patients_names_the_product_of_the_trial_above():
+    (claim,) = _claims(
+        "Solvane said its cells helped 5 of 9 patients in a phase 1 trial.\n\n"
+        "The patients received SV-3 cells into the spine in 2022."
+    )
+    assert "SV-3" in claim.names and claim.enrollment == 9

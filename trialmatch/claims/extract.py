@@ -524,7 +524,8 @@ _DATELINE_BEFORE = re.compile(
 
 #: a sentence that opens on a count of people ("Twelve patients, ...", "All 40 participants")
 _OPENS_ON_PEOPLE = re.compile(
-    rf"(?:all\s+|a\s+total\s+of\s+)?(?:{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?{_PERSON}\b",
+    rf"(?:(?:all\s+|a\s+total\s+of\s+)?(?:{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?{_PERSON}"
+    rf"|(?:the|these|all\s+(?:the\s+)?)\s*(?:patients|participants|subjects|volunteers))\b",
     re.IGNORECASE,
 )
 
