@@ -217,3 +217,12 @@ def test_a_code_right_after_a_treatment_noun_is_a_product_name():
     found = find_products("Velor tests its lung gene therapy VX-B in a phase 2 trial.")
     assert [(p.value, p.strength) for p in found if p.value == "VX-B"] == [("VX-B", 2)]
     assert not [p for p in find_products("The COVID-19 therapy was tested.") if p.strength == 2]
+
+
+def test_a_name_in_apposition_to_a_treatment_noun_is_a_product_name():
+    def names(text):
+        return [p.value for p in find_products(text) if p.strength >= 1]
+
+    assert "Zelvora" in names("Doctors gave them Zelvora, an oral drug for gout.")
+    assert "CellMax" in names("They cite CellMax, a cell therapy like ours, in a phase 2 trial.")
+    assert names("In Boston, a drug was tested.") == []

@@ -434,6 +434,13 @@ _TREAT_CODE = re.compile(
     r"\b(?:therapy|therapies|treatment|drug|candidate|compound|vaccine|antibody|product)\s+"
     r"(?P<n>[A-Z][A-Z0-9]{0,6}-[A-Z0-9]{1,6}(?:-[A-Z0-9]+)?)\b(?!-)"
 )
+#: "NurOwn, a cell therapy much like ours", "Ibrance, an oral drug": a name in apposition
+_APPOS_PRODUCT = re.compile(
+    r"(?P<n>[A-Z][a-z]*[A-Z][\w\-]*|[A-Z][\w\-]*\d[\w\-]*|(?<=[a-z’'] )[A-Z][a-z]{3,}),\s+an?\s+"
+    r"(?:[\w\-]+\s+){0,3}?(?:therapy|treatment|drug|medicine|product|candidate|vaccine|"
+    r"antibody|compound)\b"
+)
+_APPOS_NOT_AFTER = frozenset(["in", "at", "from", "on", "by", "for", "with", "to", "of", "near"])
 _MARK = re.compile(r"(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*))\s?(?:®|™|\(R\)|\(TM\))")
 _PAREN_CODE = re.compile(r"\((?P<code>[^()\s,;]{2,20}(?:\s[^()\s,;]{1,12})?)\)")
 _WORD_END = re.compile(r"(?P<n>[A-Za-z][\w\-]*[\w])\s*(?:®|™)?\s*$")
@@ -560,6 +567,14 @@ def find_products(
         add(n, m.span("n"), 2)
         if _CODE.fullmatch(code) or _RX5.fullmatch(code):
             add(code, pm.span("code"), 2)
+    if ", a" in region and any(w in low for w in _TREAT_CODE_WORDS):
+        for m in _APPOS_PRODUCT.finditer(text, lo, end):
+            n = m.group("n")
+            prev = text[max(lo, m.start() - 6) : m.start()].split()
+            if n in _PLACES or (prev and prev[-1].lower() in _APPOS_NOT_AFTER):
+                continue  # "In Boston, a drug ..." is a place
+            # strength 1: a name for the sentence's claim, not the product the document presents
+            add(n, m.span("n"), 1)
     if "-" in region and any(w in low for w in _TREAT_CODE_WORDS):
         for m in _TREAT_CODE.finditer(text, lo, end):
             if not _CODE_STOP.match(m.group("n").split("-")[0] + "1"):
