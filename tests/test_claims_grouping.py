@@ -230,3 +230,13 @@ def test_a_paragraph_opening_on_the_patients_names_the_product_of_the_trial_abov
         "The patients received SV-3 cells into the spine in 2022."
     )
     assert "SV-3" in claim.names and claim.enrollment == 9
+
+
+def test_a_count_listed_right_after_the_phase_is_the_enrollment():
+    (claim,) = _claims(
+        "I found NCT01234567: donor cells for kids with SMA, phase 1/2, 14 infants, "
+        "at Oslo University Hospital."
+    )
+    assert claim.enrollment == 14
+    (claim,) = _claims("Registry entry NCT01234567: cord cells, phase 2, 30 children, in Peru.")
+    assert claim.enrollment == 30

@@ -32,6 +32,10 @@ _GAVE_TO = re.compile(
     r"(?:a\s+total\s+of\s+|about\s+|around\s+|more\s+than\s+|nearly\s+)?\Z",
     re.IGNORECASE,
 )
+_LIST_AFTER_PHASE = re.compile(
+    r"(?:\bphase\s+[0-9IVX]+[abAB]?(?:\s*/\s*[0-9IVX]+[abAB]?)?|\bNCT\d{8})\s*[,;:]\s*$",
+    re.IGNORECASE,
+)
 _ENROL_AFTER = re.compile(
     r"^[^.;:]{0,70}?\b(?:were|was|will\s+be|are|have\s+been|had\s+been|has\s+been|being)?\s*"
     r"(?:enrol|recruit|randomi[sz]|treated|dosed|underw|participat|took\s+part|take\s+part|"
@@ -105,6 +109,9 @@ def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int
         if _OUTCOME_AFTER.match(after):
             continue
         if _ENROL_BEFORE.search(before) or _ENROL_AFTER.match(after):
+            return int(f.value)
+        if _LIST_AFTER_PHASE.search(before) and re.match(r"\s*[,;)]", after):
+            # a trial's facts listed: "NCT01234567: ..., phase 1/2, 10 babies, at X Hospital"
             return int(f.value)
         if _GAVE_TO.search(text, max(lo, s - 170), s):
             # "gave single or repeated injections of ... cells to 27 people"
