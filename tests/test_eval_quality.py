@@ -51,12 +51,6 @@ RECALL_XFAIL = pytest.mark.xfail(
     "snapshot's copy has no sponsor, phase, design or enrollment to agree with); run "
     "benchmarks/eval_quality.py for the list",
 )
-FRESH_EXTRACTION_XFAIL = pytest.mark.xfail(
-    strict=False,
-    reason="fresh batch extraction recall measured 15/17 = 0.88 at 5404dee: a cited trial and "
-    "the clinic's own study (or a second product's trial) in the next paragraph merge into "
-    "one claim",
-)
 SETS = [pytest.param(EVAL_DIR, id="first"), pytest.param(FRESH, id="fresh")]
 
 
@@ -123,9 +117,7 @@ def test_the_pipeline_reads_every_eval_document(results):
     assert errors == []
 
 
-@pytest.mark.parametrize(
-    "folder", [SETS[0], pytest.param(FRESH, id="fresh", marks=FRESH_EXTRACTION_XFAIL)]
-)
+@pytest.mark.parametrize("folder", SETS)
 def test_claim_extraction_recall_is_at_least_0_90(results):
     assert results.extraction_recall.ratio >= 0.90, _why(results)
 

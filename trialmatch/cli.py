@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from trialmatch import __version__
@@ -119,11 +119,8 @@ def cmd_claims(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------- check
 def cmd_check(args: argparse.Namespace) -> int:
     import datetime as dt
-    import os
 
-    from trialmatch.claims.extract import extract_path
-    from trialmatch.claims.model import DocumentClaims
-    from trialmatch.documents import iter_document_paths
+    from trialmatch.claims.extract import extract_paths
     from trialmatch.matching import load_links
     from trialmatch.pipeline import check_document
     from trialmatch.registry import RegistryError, open_registry
@@ -136,19 +133,6 @@ def cmd_check(args: argparse.Namespace) -> int:
         return EXIT_FATAL
     run_date = dt.datetime.now(dt.UTC).date()  # one run date for every document of the run
 
-    def documents() -> Iterator[DocumentClaims]:
-        for given in args.paths:
-            if not os.path.exists(given):
-                yield DocumentClaims(given, None, error=f"{given}: no such file or directory")
-                continue
-            for path in iter_document_paths([given]):
-                try:
-                    yield extract_path(path, max_bytes=args.max_bytes)
-                except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
-                    yield DocumentClaims(
-                        path, None, error=f"{path}: extraction failed ({type(exc).__name__}: {exc})"
-                    )
-
     failed = False
     checked = []
     try:
@@ -157,7 +141,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         _err(f"--registry {args.registry}: {exc}")
         return EXIT_FATAL
     with registry:
-        for doc in documents():
+        for doc in extract_paths(args.paths, max_bytes=args.max_bytes):
             if doc.error:
                 _err(doc.error)
                 failed = True

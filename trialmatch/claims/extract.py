@@ -100,8 +100,9 @@ def extract_paths(
 ) -> Iterator[DocumentClaims]:
     """Extract every document under ``paths`` (files and directories, recursively, sorted).
 
-    A bad file yields a DocumentClaims with ``error`` and the batch goes on. A path that does
-    not exist yields an error entry too.
+    A bad file yields a DocumentClaims with ``error`` and the batch goes on; so does a crash in
+    extraction itself (a bug must not lose the other documents). A path that does not exist
+    yields an error entry too.
     """
     for given in paths:
         given = os.fspath(given)
@@ -111,7 +112,14 @@ def extract_paths(
             )
             continue
         for p in iter_document_paths([given]):
-            yield extract_path(p, max_bytes=max_bytes)
+            try:
+                yield extract_path(p, max_bytes=max_bytes)
+            except Exception as exc:  # noqa: BLE001 - one bad document must not stop the run
+                yield DocumentClaims(
+                    doc=p,
+                    sha256=None,
+                    error=f"{p}: extraction failed ({type(exc).__name__}: {exc})",
+                )
 
 
 # ------------------------------------------------------------------------ detection
