@@ -14,12 +14,8 @@ import calendar
 import re
 from dataclasses import dataclass
 
-
-def _end(text: str, hi: int | None) -> int:
-    return len(text) if hi is None else hi
-
-
-Span = tuple[int, int]
+from trialmatch.claims.model import Span
+from trialmatch.claims.text import end_of as _end
 
 _MONTHS = {
     "jan": 1, "january": 1, "feb": 2, "february": 2, "mar": 3, "march": 3, "apr": 4,

@@ -4,12 +4,8 @@ from __future__ import annotations
 
 import re
 
-
-def _end(text: str, hi: int | None) -> int:
-    return len(text) if hi is None else hi
-
-
-Span = tuple[int, int]
+from trialmatch.claims.model import Span
+from trialmatch.claims.text import end_of as _end
 
 _DESIGN = re.compile(
     r"\b(?:"

@@ -28,7 +28,7 @@ from trialmatch.claims.dates import find_dates
 from trialmatch.claims.designs import find_designs
 from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of, ratio_arms_of
 from trialmatch.claims.ids import find_ids
-from trialmatch.claims.model import Claim, DateSpan, DocumentClaims, Figure
+from trialmatch.claims.model import Claim, DateSpan, DocumentClaims, Figure, Span
 from trialmatch.claims.names import (
     abbreviation_map,
     city_country,
@@ -64,8 +64,6 @@ _RX0 = re.compile(r"(?:based|headquartered|incorporated)\s+in\s+(?:the\s+)?$")
 _RX1 = re.compile(r"[-–]\s*old|\bage")
 
 __all__ = ["extract", "extract_path", "extract_paths", "extract_text"]
-
-Span = tuple[int, int]
 
 
 # ------------------------------------------------------------------------ public API

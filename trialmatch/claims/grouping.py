@@ -28,15 +28,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from trialmatch.claims.model import Arm, DateSpan, FollowUp
+from trialmatch.claims.model import Arm, DateSpan, FollowUp, Span
 
 
 def _split(words: str) -> list[str]:
     """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
     return words.split()
 
-
-Span = tuple[int, int]
 
 _DEFINITE = frozenset(_split("the this that these those its their our his her said such"))
 _INDEFINITE = frozenset(_split("a an another"))

@@ -13,12 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
-def _end(text: str, hi: int | None) -> int:
-    return len(text) if hi is None else hi
-
-
-Span = tuple[int, int]
+from trialmatch.claims.model import Span
+from trialmatch.claims.text import end_of as _end
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialmatch.claims.model import Span
+from trialmatch.claims.text import end_of as _end
+
 #: precompiled patterns of small helpers (re.* would look each up per call)
 _RX0 = re.compile(r"[A-Za-z]+")
 _RX1 = re.compile(r"\d")
@@ -32,13 +35,6 @@ _RX7 = re.compile(r"[A-Za-z]\d|\d[A-Za-z]")
 def _split(words: str) -> list[str]:
     """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
     return words.split()
-
-
-def _end(text: str, hi: int | None) -> int:
-    return len(text) if hi is None else hi
-
-
-Span = tuple[int, int]
 
 
 @dataclass(frozen=True)

@@ -12,18 +12,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialmatch.claims.model import Span
+from trialmatch.claims.text import end_of as _end
+
 #: precompiled patterns of small helpers (re.* would look each up per call)
 _RX0 = re.compile(r"\d{1,3}(?:[,. ]\d{3})+")
 _RX1 = re.compile(r"[\s\-]+")
 _RX2 = re.compile(r"[\d.,:/+]$|\d[ \t]$|\b(?:age[sd]?|aged)\s*$|(?<![A-Za-z])[A-Z]\.,?\s*$")
 _RX3 = re.compile(r"\s*(?:[-–]?\s*years?[\s\-]old|years?\s+of\s+age)")
 
-
-def _end(text: str, hi: int | None) -> int:
-    return len(text) if hi is None else hi
-
-
-Span = tuple[int, int]
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,

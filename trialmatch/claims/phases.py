@@ -11,12 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-
-def _end(text: str, hi: int | None) -> int:
-    return len(text) if hi is None else hi
-
-
-Span = tuple[int, int]
+from trialmatch.claims.model import Span
+from trialmatch.claims.text import end_of as _end
 
 _NUM = (
     r"(?:IV|I{1,3}|[0-4]|(?:[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|ONE|TWO|THREE|FOUR)(?![a-zA-Z]))"

@@ -12,6 +12,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
+from trialmatch.claims.model import Span
+
 #: precompiled patterns of small helpers (re.* would look each up per call)
 _RX0 = re.compile(r"[^\W\d_][\w\-’']*")
 
@@ -20,8 +22,6 @@ def _split(words: str) -> list[str]:
     """Whitespace-separated words of a literal (vocabularies below read better as prose)."""
     return words.split()
 
-
-Span = tuple[int, int]
 
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v\u00a0]*\n")
 _LINE = re.compile(r"[^\n]*")
@@ -225,3 +225,8 @@ def segment(text: str) -> Segments:
                     single_line and s == rstart and frag[-1] not in ".!?:;," and len(frag) < 120
                 )
     return Segments(tuple(sentences), tuple(para_of), tuple(paragraphs), tuple(heading))
+
+
+def end_of(text: str, hi: int | None) -> int:
+    """``hi``, or the end of ``text`` when ``hi`` is None (detectors scan ``text[lo:hi]``)."""
+    return len(text) if hi is None else hi
