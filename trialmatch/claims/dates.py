@@ -70,6 +70,20 @@ class DateMatch:
     """A lone year ("in 2012"): weak evidence, used only beside trial words."""
 
 
+_QUARTER = re.compile(r"(?:Q([1-4])|([1-4])Q)\s*[/\-]?\s*('?\d+)", re.IGNORECASE)
+_HALF = re.compile(r"(?:H([12])|([12])H)\s*[/\-]?\s*('?\d+)", re.IGNORECASE)
+
+
+def _part_of_year(pattern: re.Pattern[str], text: str, months: int):
+    """ "Q3 2024" / "H1 2021" -> first and last month of that quarter or half, month precision."""
+    d = pattern.match(text)
+    if not d:
+        return None
+    k = int(d.group(1) or d.group(2))
+    year = _two_digit_year(d.group(3))
+    return f"{year:04d}-{months * (k - 1) + 1:02d}", f"{year:04d}-{months * k:02d}", "month"
+
+
 def _two_digit_year(s: str) -> int:
     s = s.strip("'")
     y = int(s)
@@ -119,21 +133,9 @@ def _parse_single(m: re.Match[str], p: str) -> tuple[str, str, str] | None:
         iso = f"{int(year_s):04d}-{int(mon_s):02d}"
         return iso, iso, "month"
     if g.get(p + "quarter"):
-        v = g[p + "quarter"]
-        d = re.match(r"(?:Q([1-4])|([1-4])Q)\s*[/\-]?\s*('?\d+)", v, re.IGNORECASE)
-        if not d:
-            return None
-        q = int(d.group(1) or d.group(2))
-        year = _two_digit_year(d.group(3))
-        return f"{year:04d}-{3 * q - 2:02d}", f"{year:04d}-{3 * q:02d}", "month"
+        return _part_of_year(_QUARTER, g[p + "quarter"], 3)
     if g.get(p + "half"):
-        v = g[p + "half"]
-        d = re.match(r"(?:H([12])|([12])H)\s*[/\-]?\s*('?\d+)", v, re.IGNORECASE)
-        if not d:
-            return None
-        h = int(d.group(1) or d.group(2))
-        year = _two_digit_year(d.group(3))
-        return f"{year:04d}-{6 * h - 5:02d}", f"{year:04d}-{6 * h:02d}", "month"
+        return _part_of_year(_HALF, g[p + "half"], 6)
     if g.get(p + "qual"):
         v = g[p + "qual"]
         d = re.match(rf"({_QUAL_RE})[\s\-]*(?:of\s+)?(\d{{4}})", v, re.IGNORECASE)
