@@ -7,6 +7,13 @@ given a distinct prefix so no cache can help. Speeds are computed from the proce
 (one core), so other work on the machine does not distort them; wall time is printed too.
 
     .venv/bin/python benchmarks/bench_claims.py [--docs 10000] [--doc-kb 10] [--repeat 1]
+
+It measures the trialmatch that the interpreter imports, and prints which build that is. The
+development venv (``pip install -e .``) runs pure Python; ``pip install .`` compiles the claim
+detectors with mypyc (setup.py). To measure the compiled build, install it into a venv of its own:
+
+    python3 -m venv /tmp/tm-built && /tmp/tm-built/bin/pip install -q .
+    /tmp/tm-built/bin/python benchmarks/bench_claims.py
 """
 
 from __future__ import annotations
@@ -17,10 +24,20 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+try:  # the installed trialmatch (a `pip install .` build may run compiled detectors) ...
+    import trialmatch  # noqa: F401
+except ImportError:  # ... else the source tree
+    sys.path.insert(0, str(ROOT))
 
+from trialmatch.claims import compiled_modules
 from trialmatch.claims.extract import extract_text
 from trialmatch.documents import read_document
+
+
+def trialmatch_file() -> str:
+    import trialmatch
+
+    return str(trialmatch.__file__)
 
 
 def corpus_texts() -> list[tuple[str, str]]:
@@ -70,6 +87,9 @@ def main() -> int:
         best = min(best, time.process_time() - start)
         best_wall = min(best_wall, time.perf_counter() - start_wall)
     n = len(docs)
+    compiled = compiled_modules()
+    build = f"mypyc-compiled ({', '.join(compiled)})" if compiled else "pure Python"
+    print(f"build: trialmatch from {Path(trialmatch_file()).parent}, {build}")
     print(f"corpus: {n} documents tiled from {len(base)} files ({', '.join(b[0] for b in base)})")
     print(f"tiling: files joined into documents of >= {args.doc_kb:g} KB")
     print(

@@ -27,3 +27,14 @@ def snapshot_dir() -> Path:
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS_DIR
+
+
+def pytest_report_header() -> str:
+    """Which trialmatch the tests run: the source tree (pure Python) or an installed build whose
+    claim detectors are mypyc-compiled (.ci/run tests both)."""
+    import trialmatch
+    from trialmatch.claims import compiled_modules
+
+    compiled = compiled_modules()
+    build = "mypyc-compiled: " + " ".join(compiled) if compiled else "pure Python"
+    return f"trialmatch: {Path(trialmatch.__file__).parent} ({build})"
