@@ -165,6 +165,19 @@ def test_spons_searches_lead_sponsor_and_collaborators_lead_first(snap: Snapshot
     assert "NCT02166021" in search(snap, term="Hadassah")
 
 
+def test_cond_finds_a_condition_by_its_initials(snap: SnapshotRegistry) -> None:
+    # the live API's thesaurus maps "ALS" to "Amyotrophic Lateral Sclerosis"; the snapshot
+    # indexes each multi-word condition's initials as a stand-in. NCT01609283 lists only
+    # "Amyotrophic Lateral Sclerosis", NCT02855112 only "Infantile Spinal Muscular Atrophy,
+    # Type I [Werdnig- Hoffman]", NCT03799718 only "Multiple Sclerosis, Chronic Progressive".
+    assert "NCT01609283" in search(snap, cond="ALS")
+    assert search(snap, cond="SMA") == ["NCT02855112"]
+    assert "NCT03799718" in search(snap, cond="MS")
+    assert "NCT03799718" not in search(snap, cond="ALS")
+    # initials are searched under cond, not as a word of any title
+    assert "NCT01609283" not in search(snap, titles="ALS")
+
+
 def test_titles_searches_brief_official_title_and_acronym(snap: SnapshotRegistry) -> None:
     assert search(snap, titles="PALLAS") == ["NCT02513394"]
     assert search(snap, titles="ALSummit") == ["NCT04745299"]

@@ -35,9 +35,11 @@ with no text area the order is by NCT ID.
 
 Where it differs from the live API, knowingly:
 
-- no synonym expansion: Essie maps "ALS" to "Amyotrophic Lateral Sclerosis", this index only
-  stems words (Porter: "cells" finds "cell") and searches the record's own MeSH terms
-  (``derivedSection`` browse modules) under ``cond``/``intr``/``term``;
+- little synonym expansion: Essie maps "ALS" to "Amyotrophic Lateral Sclerosis" through its
+  thesaurus; this index stems words (Porter: "cells" finds "cell"), searches the record's own
+  MeSH terms (``derivedSection`` browse modules) under ``cond``/``intr``/``term``, and indexes
+  the initials of each multi-word condition ("ALS", "SMA", "MS") beside them, which covers the
+  abbreviations marketing text uses most -- not every synonym the live API knows;
 - ``term`` searches the protocol section's text and the MeSH terms, not posted results, not
   reference citations, and not API enum codes (``TREATMENT``, ``INTERVENTIONAL``: use
   ``AREA[...]`` filters for those);
@@ -80,7 +82,7 @@ from trialmatch.registry.study import Study
 
 __all__ = ["FILTER_FIELDS", "INDEX_SCHEMA", "TEXT_FIELDS", "BuildError", "SnapshotRegistry"]
 
-INDEX_SCHEMA = "3"
+INDEX_SCHEMA = "4"  # 4: condition initials indexed with the MeSH terms
 """Bumped whenever the index layout or its text extraction changes: old indexes are rebuilt."""
 
 INDEX_PREFIX = ".trialmatch-index"
@@ -577,6 +579,50 @@ def _mesh_terms(derived: Any, module: str) -> str:
     return _join(out)
 
 
+_SMALL_WORDS = frozenset(
+    [
+        "of",
+        "and",
+        "the",
+        "with",
+        "in",
+        "on",
+        "or",
+        "to",
+        "for",
+        "by",
+        "a",
+        "an",
+        "due",
+        "type",
+        "stage",
+        "grade",
+    ]
+)
+_PART_SPLIT = re.compile(r"[,;()\[\]/]+")
+_LETTER_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
+
+
+def _initials(conditions: Iterable[str]) -> list[str]:
+    """The initials of each multi-word condition, a stand-in for the API's synonyms:
+    "Amyotrophic Lateral Sclerosis" -> "ALS", "Multiple Sclerosis, Chronic Progressive" -> "MS",
+    "CP", "Infantile Spinal Muscular Atrophy" -> "ISMA", "SMA". Parts of one word or of more
+    than five are skipped."""
+    out: list[str] = []
+    for cond in conditions:
+        for part in _PART_SPLIT.split(cond):
+            words = [w for w in _LETTER_WORD.findall(part) if w.lower() not in _SMALL_WORDS]
+            if not 2 <= len(words) <= 5:
+                continue
+            # the whole part, and each tail of three words or more: a leading qualifier
+            # ("Infantile Spinal Muscular Atrophy") is often left out of the abbreviation
+            for k in range(len(words) - 2 + (len(words) == 2)):
+                acr = "".join(w[0] for w in words[k:]).upper()
+                if acr not in out:
+                    out.append(acr)
+    return out
+
+
 def _fts_row(data: dict[str, Any], study: Study) -> tuple[str, ...]:
     ps = data.get("protocolSection") if isinstance(data.get("protocolSection"), dict) else {}
     derived = data.get("derivedSection")
@@ -596,7 +642,7 @@ def _fts_row(data: dict[str, Any], study: Study) -> tuple[str, ...]:
         study.acronym or "",
         _join(study.conditions),
         _join(study.keywords),
-        _mesh_terms(derived, "conditionBrowseModule"),
+        _join((_mesh_terms(derived, "conditionBrowseModule"), *_initials(study.conditions))),
         _join(study.intervention_names),
         _mesh_terms(derived, "interventionBrowseModule"),
         study.lead_sponsor.name if study.lead_sponsor else "",
