@@ -17,7 +17,7 @@ from trialmatch.claims.numbers import NUMBER, FigureMatch, parse_number
 _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
     r"randomi[sz](?:e|es|ed|ing)|treat(?:s|ed|ing)?|dos(?:e|ed|ing)|comprise[sd]?|compris(?:ing)|"
-    r"assign(?:s|ed|ing)?|allocat(?:es|ed|ing)|expand(?:ed)?\s+to|target(?:s|ing)?|"
+    r"assign(?:s|ed|ing)?|allocat(?:es|ed|ing)|expand(?:ed)?\s+to|target(?:s|ing)?|gave|"
     r"(?:will|to)\s+have|of|in|with|among|on)\s+"
     r"(?:a\s+total\s+of\s+|approximately\s+|about\s+|around\s+|up\s+to\s+|more\s+than\s+|over\s+|"
     r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+|"
@@ -36,6 +36,8 @@ _LIST_AFTER_PHASE = re.compile(
     r"(?:\bphase\s+[0-9IVX]+[abAB]?(?:\s*/\s*[0-9IVX]+[abAB]?)?|\bNCT\d{8})\s*[,;:]\s*$",
     re.IGNORECASE,
 )
+_APPOSITION_BEFORE = re.compile(r"[\w)],\s+(?:(?:about|around|approximately|some)\s+)?$")
+_APPOSITION_AFTER = re.compile(r"\s*(?:[,;)]|\.(?:\s|$)|$)")
 _ENROL_AFTER = re.compile(
     r"^[^.;:]{0,70}?\b(?:were|was|will\s+be|are|have\s+been|had\s+been|has\s+been|being)?\s*"
     r"(?:enrol|recruit|randomi[sz]|treated|dosed|underw|participat|took\s+part|take\s+part|"
@@ -115,6 +117,10 @@ def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int
             return int(f.value)
         if _GAVE_TO.search(text, max(lo, s - 170), s):
             # "gave single or repeated injections of ... cells to 27 people"
+            return int(f.value)
+        if _APPOSITION_BEFORE.search(before) and _APPOSITION_AFTER.match(after):
+            # "a Phase II ... at a university hospital in Curitiba, 30 patients, that ...":
+            # a count set off by commas among the trial's facts is its size
             return int(f.value)
     return None
 

@@ -488,7 +488,16 @@ def _mention_for_sentence(
             _TREATMENT_STAGE.match(text, e) for _s, e, k in anchors if k == "phase"
         ):
             return None  # "Phase I: harvesting the cells", "phase II of the treatment"
-        kinds.append(("bare", 1, False, False))
+        first_phase = next((s for s, _e, k in anchors if k == "phase"), None)
+        kind = "bare"
+        is_new = False
+        if first_phase is not None:
+            # "There was also a Phase II with fat-derived cells ...": a phase with an article
+            # introduces a trial as a trial noun would
+            k0, _c, _x, new0 = G.classify_noun(text, lo, first_phase)
+            if k0 in ("indefinite", "definite"):
+                kind, is_new = k0, new0
+        kinds.append((kind, 1, kind == "indefinite", is_new))
     probe: G.Mention | None = None
     if not identity and all(k[0] in ("bare", "counted") for k in kinds):
         # "Clinical Trial" as a menu item, "every product, trial and ID": a bare noun must
@@ -602,6 +611,11 @@ _TREATMENT_STAGE = re.compile(
     re.IGNORECASE,
 )
 _PHRASE_BREAK = re.compile(r"[,;:.()]")
+#: "the Phase 2 portion": a part of a trial, whose phase may differ from the whole trial's
+_PHASE_PART = re.compile(
+    r"\s+(?:(?:dose[\s\-]+)?(?:portion|part|stage|segment|cohort|arm|extension|lead[\s\-]+in))\b",
+    re.IGNORECASE,
+)
 
 
 def _fill(
@@ -641,6 +655,8 @@ def _fill(
         for p in phases:
             for ph in p.phases:
                 _add(m.phases, ph)
+            if _PHASE_PART.match(text, p.span[1]):
+                m.phase_part = True
     for term, _span in hits.designs.within(lo, hi):
         _add(m.design, term)
     datelines: list[Span] = []

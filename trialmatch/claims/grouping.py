@@ -45,6 +45,11 @@ _NEW_WORDS = frozenset(
         "own rival competing competitor"
     )
 )
+#: words just before an indefinite article that introduce one more trial ("also a Phase II",
+#: "move to a multicenter study", "advance to a Phase 3")
+_ONWARD = frozenset(
+    _split("also move moved moving advance advanced advancing progress progressed proceed")
+)
 _COUNT_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "both": 2, "twin": 2, "dual": 2, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
@@ -221,6 +226,9 @@ class Mention:
     reference back ("a clinic in Bangkok ... the study"): another place means another trial."""
     filled: bool = False
     """True once the sentence's facts have been read into the mention."""
+    phase_part: bool = False
+    """The phase names a part of a trial ("the Phase 2 portion"), not the whole trial: it may
+    differ from the trial's phases without being another trial."""
 
     @property
     def has_identity(self) -> bool:
@@ -287,7 +295,7 @@ def conflicts(m: Mention, c: Cluster) -> bool:
         return True
     if _disjoint(m.trial_names, c.values("trial_names")):
         return True
-    if _disjoint(m.phases, c.values("phases")):
+    if _phases_differ(m, c):
         return True
     ce = c.enrollment
     if m.enrollment is not None and ce is not None and m.enrollment != ce:
@@ -300,6 +308,21 @@ def conflicts(m: Mention, c: Cluster) -> bool:
         if c.trial_count > 1 and m.count_explicit and m.trial_count != c.trial_count:
             return True
     return bool(_disjoint(m.countries, c.values("countries")))
+
+
+def _phases_differ(m: Mention, c: Cluster) -> bool:
+    """Do ``m`` and ``c`` state different phases? "Phase IIa" after "Phase I/II" is another
+    trial: two explicit phases differ unless one of them only names a part of the trial
+    ("the Phase 2 portion") or the cluster already joined several phase statements."""
+    theirs = c.values("phases")
+    if not m.phases or not theirs:
+        return False
+    if _disjoint(m.phases, theirs):
+        return True
+    if set(m.phases) == set(theirs) or m.phase_part:
+        return False
+    stated = [x for x in c.mentions if x.phases and not x.phase_part]
+    return bool(stated) and all(set(x.phases) != set(m.phases) for x in stated)
 
 
 def shares_identity(m: Mention, c: Cluster) -> bool:
@@ -326,10 +349,34 @@ def _conflicts_cluster(a: Cluster, b: Cluster) -> bool:
 def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
     """Group mentions (in document order) into clusters, one per claimed trial."""
     clusters: list[Cluster] = []
+    cluster_of: dict[int, Cluster] = {}
+    prev: Mention | None = None
     for m in mentions:
         target: Cluster | None = None
         recent = sorted(clusters, key=lambda c: c.last_pos, reverse=True)
-        if m.has_identity and not m.is_new:
+        if (
+            m.kind == "definite"
+            and not m.is_new
+            and prev is not None
+            and prev.paragraph == m.paragraph
+            and m.sentence - prev.sentence == 1
+            and prev.kind in ("indefinite", "counted")
+            and cluster_of[id(prev)].mentions[0] is prev
+            and not conflicts(m, cluster_of[id(prev)])
+        ):
+            # "A second study followed in 2013. This Phase IIa trial ...": a reference back
+            # right after an introduction is to the trial just introduced
+            target = cluster_of[id(prev)]
+        if target is None and m.is_new and (m.nct_ids or m.trial_names):
+            # "another look at NCT01234567": the same registry ID is the same trial
+            for c in recent:
+                if (
+                    set(m.nct_ids) & set(c.values("nct_ids"))
+                    or set(m.trial_names) & set(c.values("trial_names"))
+                ) and not conflicts(m, c):
+                    target = c
+                    break
+        if target is None and m.has_identity and not m.is_new:
             for c in recent:
                 if shares_identity(m, c) and not conflicts(m, c):
                     target = c
@@ -348,6 +395,8 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
             clusters.append(target)
         target.mentions.append(m)
         target.last_pos = max(target.last_pos, m.span[1])
+        cluster_of[id(m)] = target
+        prev = m
     # fold clusters with no identity into the nearest one they do not contradict
     thin = [c for c in clusters if not c.has_identity and not c.is_new]
     for c in thin:
@@ -385,7 +434,9 @@ def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int
         if low in _DEFINITE:
             return "definite", 1, False, is_new
         if low in _INDEFINITE:
-            if low == "another":
+            if low == "another" or any(t.lower() in _ONWARD for t, _p in tokens[max(0, i - 3) : i]):
+                # "There was also a Phase II ...", "let the company move to a multicenter
+                # study": another trial besides the one told of
                 is_new = True
             # "It was a double-blind trial": a predicate describing the trial already named
             before = " ".join(t.lower() for t, _p in tokens[max(0, i - 3) : i])
