@@ -55,9 +55,10 @@ _LABEL_END = r"(?=\s*(?:[,.;:()]|\band\b|\bwhile\b|\bwhereas\b|\bwith\b|\bfor\b|
 _ARM_PATTERNS = [
     re.compile(
         rf"(?P<n>{NUMBER})\s+(?:(?:of\s+(?:which|whom|them|those))|(?:patients|participants|subjects))?"
-        rf"\s*(?:will\s+|would\s+|were\s+|are\s+|to\s+)?(?:be\s+)?"
+        rf"\s*(?:with\s+(?P<desc>[^,;:.()\d]{{1,40}}?)\s+)?"
+        rf"(?:will\s+|would\s+|were\s+|are\s+|to\s+)?(?:be\s+)?"
         rf"(?:receiv(?:e|es|ed|ing)|given|get|gets|got|treated\s+with|randomi[sz]ed\s+to|assigned\s+to|"
-        rf"allocated\s+to)\s+(?:the\s+|a\s+|an\s+)?{_LABEL}{_LABEL_END}",
+        rf"allocated\s+to|undergo(?:es|ing)?|underwent)\s+(?:the\s+|a\s+|an\s+)?{_LABEL}{_LABEL_END}",
         re.IGNORECASE,
     ),
     re.compile(
@@ -126,7 +127,8 @@ def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int
 
 
 _ARM_GATE = re.compile(
-    r"receiv|given|\bget\b|treated|randomi|assign|allocat|remaining|other|n\s?=", re.IGNORECASE
+    r"receiv|given|\bget\b|treated|randomi|assign|allocat|remaining|other|n\s?=|underw|undergo",
+    re.IGNORECASE,
 )
 
 
@@ -137,7 +139,18 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
     region = text[lo:hi].lower()
     patterns = []
     if any(
-        k in region for k in ("receiv", "given", "get", "treated", "randomi", "assign", "alloc")
+        k in region
+        for k in (
+            "receiv",
+            "given",
+            "get",
+            "treated",
+            "randomi",
+            "assign",
+            "alloc",
+            "underw",
+            "undergo",
+        )
     ):
         patterns.append(_ARM_PATTERNS[0])
     if "remaining" in region or "other" in region:
@@ -155,7 +168,9 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
             if ns > 0 and (text[ns - 1] in ":/.," or text[ns - 1].isdigit()):
                 continue  # "2:1" is a ratio, not an arm of one
             n = parse_number(m.group("n"))
-            label = m.group("label").strip(" -–—\"'“”")
+            desc = m.groupdict().get("desc")
+            # "6 with early ALS received ...": the arm is the group described
+            label = (desc or m.group("label")).strip(" -–—\"'“”")
             label = re.sub(
                 r"^(?:(?:and|or|while|plus|with|vs\.?|versus)\s+)?(?:(?:the|a|an)\s+)?",
                 "",

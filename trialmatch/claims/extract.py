@@ -44,6 +44,7 @@ from trialmatch.claims.numbers import (
     _PERSON,
     NUMBER,
     FigureMatch,
+    find_arm_counts,
     find_counts,
     find_doses,
     find_durations,
@@ -384,7 +385,12 @@ class _Hits:
         for a, b in self._windows(("pct",), 40, 2):
             found.extend(find_percentages(text, a, b))
         for a, b in self._windows(("person",), 90, 1):
-            found.extend(find_counts(text, a, b, refs=False))
+            counts = find_counts(text, a, b, refs=False)
+            found.extend(counts)
+            for c in counts:
+                # the arms after a total ("48 participants ..., with 36 receiving X")
+                hi = self.seg.sentences[self.seg.sentence_at(c.span[0])][1]
+                found.extend(find_arm_counts(text, c, min(hi, c.span[1] + 300)))
         for a, b in self._windows(("which",), 30, 40):
             found.extend(find_counts(text, a, b, nouns=False))
         for a, b in self._windows(("dose",), 80, 12):
@@ -513,6 +519,8 @@ def _mention_for_sentence(
     order = {"counted": 0, "indefinite": 1, "definite": 2, "bare": 3}
     kind, count, explicit, is_new = min(kinds, key=lambda k: order[k[0]])
     is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted"))
+    if kind in ("indefinite", "counted") and _ANOTHER_OPENING.match(text, lo, hi):
+        is_new = True  # "Another one I saw advertised: X has an open-label Phase 2 ..."
     if probe is not None:  # already read: keep what it found
         probe.kind, probe.is_new, probe.trial_count = kind, is_new, count
         probe.count_explicit = explicit or kind == "definite"
@@ -529,6 +537,10 @@ def _mention_for_sentence(
     )
 
 
+_ANOTHER_OPENING = re.compile(
+    r"\W*(?:(?:and|but|then|so)\s+)?(?:another|a\s+(?:second|third|further)|one\s+more)\b",
+    re.IGNORECASE,
+)
 _DATELINE_AFTER = re.compile(
     r"[*_]*\s*(?:/\s*[A-Za-z][\w ]*/\s*|\([A-Za-z][\w .]*\)\s*)?[*_]*\s*(?:--|—|–|-\s|:)"
 )
@@ -1100,9 +1112,12 @@ _PERSON_NP = re.compile(
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]•]|,\s|\s[–—]\s|\.\s")
 _DURATION_FIGURE = re.compile(
     r"\b(?:prolong\w*|extend\w*|surviv\w*|persist\w*|maintain\w*|improv\w*|"
-    r"benefit\w*|follow(?:ed)?[\s\-]*up|life\s+expectancy|remission|effect\w*)\b",
+    r"benefit\w*|follow(?:ed)?[\s\-]*up|life\s+expectancy|remission|"
+    r"effect\w*|slow\w*|delay\w*|stabili[sz]\w*)\b",
     re.IGNORECASE,
 )
+#: "91% of patients ... better at 12 months": the time point of an outcome given as a share
+_OUTCOME_TIME = re.compile(r"\b(?:at|after|by|within)\s+$", re.IGNORECASE)
 
 
 _STRONG_BREAKS = ";:()[]•"
@@ -1151,7 +1166,7 @@ def _clause(text: str, lo: int, hi: int, s: int, e: int) -> str:
 def _population(text: str, lo: int, hi: int, f: FigureMatch) -> str | None:
     s, e = f.span
     if f.unit == "patients":
-        if f.noun in ("of which", "n="):
+        if f.noun in ("of which", "n=", "arm"):
             m = _PERSON_NP.search(text, lo, s)
             return " ".join(m.group("pop").split()) if m else None
         m = _POP_REST.match(text, e, hi)
@@ -1195,7 +1210,11 @@ def _figures(
         si = seg.sentence_at(d.span[0])
         lo, hi = seg.sentences[si]
         window = text[max(lo, d.span[0] - 45) : min(hi, d.span[1] + 20)]
-        if _DURATION_FIGURE.search(window) and not _RX1.search(window):
+        if _RX1.search(window):
+            continue
+        if _DURATION_FIGURE.search(window) or (
+            _OUTCOME_TIME.search(text, max(lo, d.span[0] - 8), d.span[0]) and "%" in text[lo:hi]
+        ):
             figs.append(d)
     figs = _dedupe(sorted(figs, key=lambda f: f.span))
     heading_paras = sorted({seg.para_of[i] for i, h in enumerate(seg.heading) if h})

@@ -400,7 +400,13 @@ def group(mentions: list[Mention], *, max_gap: int = 2500) -> list[Cluster]:
     # fold clusters with no identity into the nearest one they do not contradict
     thin = [c for c in clusters if not c.has_identity and not c.is_new]
     for c in thin:
-        others = [o for o in clusters if o is not c and o.has_identity]
+        # a trial introduced later as another one is not the one referred to before it:
+        # "the Hadassah trial ... Another one I saw: X has an open-label Phase 2"
+        others = [
+            o
+            for o in clusters
+            if o is not c and o.has_identity and not (o.is_new and o.first_pos > c.first_pos)
+        ]
         if not others:
             continue
         others.sort(key=lambda o: abs(o.first_pos - c.first_pos))

@@ -251,9 +251,37 @@ def find_counts(
     return out
 
 
+#: an arm's size after the total, its participant noun left out: "48 participants ..., with 36
+#: receiving X and 12 receiving placebo", "12 patients: 6 with early ALS received ...",
+#: "24 patients, with 12 receiving X and 12 undergoing a sham procedure"
+_ARM_COUNT = re.compile(
+    rf"(?:[,:;]\s*(?:(?:with|and|while|whereas)\s+)?|\b(?:and|with|while|whereas)\s+)"
+    rf"(?P<num>{NUMBER})\s+(?:(?:with|having)\s+[^,;:.()\d]{{1,40}}?\s+)?"
+    r"(?:were\s+|are\s+|will\s+be\s+|would\s+be\s+)?"
+    r"(?:receiv(?:e|es|ed|ing)|undergo(?:es|ing)?|underwent|got|getting|given|assigned|"
+    r"randomi[sz]ed|allocated|treated\s+with|(?:went|going|put)\s+(?:in)?to|on\s+(?:placebo|sham))\b",
+    re.IGNORECASE,
+)
+
+
+def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]:
+    """Arm sizes written after a count of people (``total``) up to ``hi``: each is a count
+    of people no larger than the total."""
+    out: list[FigureMatch] = []
+    for m in _ARM_COUNT.finditer(text, total.span[1], hi):
+        s = m.start("num")
+        if s > 0 and (text[s - 1].isalnum() or text[s - 1] in ":/.,"):
+            continue
+        value = parse_number(m.group("num"))
+        if value is None or value <= 0 or value != int(value) or value > total.value:
+            continue
+        out.append(FigureMatch(value, "patients", m.span("num"), "arm"))
+    return out
+
+
 _TREATED = re.compile(
     r"\b(?:treat|enrol|recruit|random|receiv|underw|transplant|inject|infus|dosed|participat|"
-    r"involv|includ|register|trial|study|gave|given|administ|assign|allocat|join|took\s+part|"
+    r"involv|includ|register|trial|study|phase|cohort|gave|given|administ|assign|allocat|join|took\s+part|"
     r"take\s+part)",
 )
 
