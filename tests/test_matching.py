@@ -488,6 +488,54 @@ def test_near_tie_between_sibling_records_abstains(registry):
     assert any(r.feature == "ambiguity" and "NCT01051882" in r.detail for r in top.reasons)
 
 
+def test_a_record_another_claim_takes_no_longer_makes_a_tie(registry):
+    """The near tie above, resolved by the document: an earlier claim describes the Phase 1/2
+    trial (NCT01051882: PHASE1+PHASE2, 12 participants, Hadassah) and links it, so for the later
+    Phase 2 claim NCT01051882 is no rival and NCT01777646 (PHASE2) links, with the reason."""
+    first = Claim(
+        claim_id="seq-1",
+        quote="The first NurOwn study, a Phase 1/2 trial at Hadassah, enrolled 12 patients.",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("Brainstorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE1", "PHASE2"),
+        enrollment=12,
+        sites=("Hadassah Medical Center",),
+    )
+    second = Claim(
+        claim_id="seq-2",
+        quote="A second study of NurOwn in ALS followed, a Phase 2 trial.",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("Brainstorm Cell Therapeutics",),
+        conditions=("ALS",),
+        phases=("PHASE2",),
+    )
+    dm = match_document(_doc("x", first, second), registry)
+    assert _links(dm, "seq-1") == ["NCT01051882"]
+    assert _links(dm, "seq-2") == ["NCT01777646"]
+    m = next(c for c in dm.claims if c.claim_id == "seq-2").matches[0]
+    assert m.score >= SCORING.threshold
+    assert any(
+        r.feature == "ambiguity" and r.outcome == "agreed" and "NCT01051882" in r.detail
+        for r in m.reasons
+    )
+    # a vague mention with no phase, size or date is not resolved by elimination
+    vague = Claim(
+        claim_id="seq-3",
+        quote="The company then moved to a multicenter study of NurOwn in the United States.",
+        spans=(),
+        names=("NurOwn",),
+        sponsors=("Brainstorm Cell Therapeutics",),
+        conditions=("ALS",),
+        countries=("United States",),
+        design=("multicenter",),
+    )
+    dm = match_document(_doc("x", first, second, vague), registry)
+    assert _links(dm, "seq-3") == []
+
+
 def test_abbreviations_are_spelled_out_from_the_document():
     from trialmatch.facts import expand_abbreviation
 

@@ -1442,6 +1442,7 @@ def match_document(
     for p in profiles:
         for nct, s in pool.items():
             scores[(p.claim.claim_id, nct)], uncapped[(p.claim.claim_id, nct)] = _score(p, s, book)
+    raw = dict(scores)  # before records compete
 
     _compete(scores, profiles, pool)
 
@@ -1524,6 +1525,47 @@ def match_document(
         linked[cid].append(scores[(cid, nct)])
         taken.add(nct)
         capacity[cid] -= 1
+    # a record another claim of the document has taken is no longer a rival: "the first trial
+    # was X ... a second study followed" -- the second is not X, so X no longer makes it a tie.
+    # The claims still open compete again over the records left, until nothing changes. Only
+    # claims that state a phase, a size or a date take part: a vague mention ("a multicenter
+    # study in the US") is not resolved by elimination, since a sparse record may be its trial.
+    for _round in range(3):
+        open_ = [
+            p
+            for p in profiles
+            if capacity[p.claim.claim_id] > 0
+            and p.claim.claim_id not in decided
+            and (p.claim.phases or p.claim.enrollment is not None or p.claim.dates)
+        ]
+        left = {n: st for n, st in pool.items() if n not in taken}
+        if not open_ or not left or len(left) == len(pool):
+            break
+        again = {(p.claim.claim_id, n): raw[(p.claim.claim_id, n)] for p in open_ for n in left}
+        _compete(again, open_, left)
+        newly = False
+        for _value, cid, nct in sorted(
+            ((m.score, c, n) for (c, n), m in again.items() if m.score >= SCORING.threshold),
+            reverse=True,
+        ):
+            if nct in taken or capacity[cid] <= 0:
+                continue
+            m = again[(cid, nct)]
+            others = sorted(n for n in pool if n in taken)
+            reason = Reason(
+                "ambiguity",
+                "agreed",
+                "records linked to other claims of this document no longer compete: "
+                + ", ".join(others[:4])
+                + (" ..." if len(others) > 4 else ""),
+            )
+            linked[cid].append(Match(m.nct_id, m.score, (*m.reasons, reason)))
+            scores[(cid, nct)] = linked[cid][-1]
+            taken.add(nct)
+            capacity[cid] -= 1
+            newly = True
+        if not newly:
+            break
 
     # a claim covering several trials ("two initial trials") whose first trial is linked on its
     # own evidence: its further trials are the same product's or sponsor's records that fit
