@@ -3,7 +3,8 @@
 Handled: "21 August 2015", "August 21, 2015", "2015-08-21", "August 2015", "Aug. 2015",
 "JAN/2012", "01/2012", "early/mid/late 2016", "first half of 2016", "H1 2016", "1H16",
 "Q3 2024", "third quarter of 2024", "spring/summer/fall/autumn/winter 2014", "end of 2016",
-"beginning of 2016", "year-end 2024", bare years ("in 2012"), and periods joined by a dash,
+"beginning of 2016", "year-end 2024", month names of the languages in ``languages`` ("v srpnu
+2017", "marzo de 2019", "21. März 2020"), bare years ("in 2012"), and periods joined by a dash,
 "to", "through", "until" or "between ... and ..." ("JAN/2012 – DEC/2016", "2012-2016").
 "Early 2016" is 2016-01 .. 2016-06; "mid 2016" 2016-04 .. 2016-09; "late 2016" 2016-07 .. 2016-12.
 """
@@ -14,6 +15,7 @@ import calendar
 import re
 from dataclasses import dataclass
 
+from trialmatch.claims import languages as L
 from trialmatch.claims.model import Span
 from trialmatch.claims.text import end_of as _end
 
@@ -23,7 +25,22 @@ _MONTHS = {
     "sep": 9, "sept": 9, "september": 9, "oct": 10, "october": 10, "nov": 11, "november": 11,
     "dec": 12, "december": 12,
 }  # fmt: skip
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+ENGLISH_MONTHS = frozenset([*_MONTHS, "sept", "june", "july"])
+#: month names as tries: English; and English with those of ``languages`` ("srpnu", "marzo"),
+#: used only where the trigger-word pass saw such a month
+_MONTH_EN = L.trie_regex([*_MONTHS, "sept", "june", "july"])
+_MONTH = L.trie_regex(
+    [*_MONTHS, "sept", "june", "july", *(k for k in L.MONTHS if k not in _MONTHS)]
+)
+_LINK = rf"(?:(?:of|{L.MONTH_YEAR_LINK})\s+)"
+
+
+def _month(word: str) -> int:
+    """The number of a month name in any of the languages ("srpnu" -> 8, "Aug" -> 8)."""
+    low = word.lower()
+    return L.MONTHS.get(low) or _MONTHS[low[:3]]
+
+
 _YEAR = r"(?:19[5-9]\d|20[0-4]\d)"
 _QUAL = {
     "early": (1, 6), "beginning of": (1, 3), "start of": (1, 3), "the beginning of": (1, 3),
@@ -41,21 +58,29 @@ _QUAL_RE = "|".join(sorted((re.escape(q) for q in _QUAL), key=len, reverse=True)
 
 _SINGLE = (
     rf"(?P<{{p}}iso>{_YEAR}-(?:0[1-9]|1[0-2])(?:-(?:0[1-9]|[12]\d|3[01]))?)(?![\d\-])"
-    rf"|(?P<{{p}}dmy>(?:[0-3]?\d)(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR})"
-    rf"|(?P<{{p}}mdy>{_MONTH}\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+{_YEAR})"
-    rf"|(?P<{{p}}my>{_MONTH}\.?(?:\s*[/\-.,]\s*|\s+(?:of\s+)?){_YEAR})"
+    rf"|(?P<{{p}}dmy>(?:[0-3]?\d)(?:st|nd|rd|th|\.)?\s+(?:of\s+|de\s+)?{{month}}\.?,?\s+{_LINK}?{_YEAR})"
+    rf"|(?P<{{p}}mdy>{{month}}\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+{_YEAR})"
+    rf"|(?P<{{p}}my>{{month}}\.?(?:\s*[/\-.,]\s*|\s+{_LINK}?){_YEAR})"
     rf"|(?P<{{p}}numy>(?:0?[1-9]|1[0-2])/{_YEAR})"
     rf"|(?P<{{p}}quarter>(?:Q[1-4]|[1-4]Q)\s*[/\-]?\s*(?:{_YEAR}|'?\d\d\b))"
     rf"|(?P<{{p}}half>(?:H[12]|[12]H)\s*[/\-]?\s*(?:{_YEAR}|'?\d\d\b))"
     rf"|(?P<{{p}}qual>(?:{_QUAL_RE})[\s\-]*(?:of\s+)?{_YEAR})"
     rf"|(?P<{{p}}year>{_YEAR})(?![\d/.,]\d)(?!-(?!(?:19|20)\d\d\b)\d)"
 )
-_SEP = r"\s*(?:[-–—]|to|through|until|till|thru)\s*"
-_DATE = re.compile(
-    rf"(?<![\w\-/+.])(?:(?P<between>between|from)\s+)?(?:{_SINGLE.format(p='a')})"
-    rf"(?:(?:{_SEP}|\s+and\s+)(?:{_SINGLE.format(p='b')}))?(?![\w])",
-    re.IGNORECASE,
-)
+_SEP = r"\s*(?:[-–—]|to|through|until|till|thru|do|al|bis|au|hasta|até|по|до)\s*"
+
+
+def _date_regex(month: str) -> re.Pattern[str]:
+    a = _SINGLE.format(p="a", month=month)
+    b = _SINGLE.format(p="b", month=month)
+    return re.compile(
+        rf"(?<![\w\-/+.])(?:(?P<between>between|from)\s+)?(?:{a})(?:(?:{_SEP}|\s+and\s+)(?:{b}))?(?![\w])",
+        re.IGNORECASE,
+    )
+
+
+_DATE = _date_regex(_MONTH_EN)
+_DATE_ALL = _date_regex(_MONTH)
 
 
 @dataclass(frozen=True)
@@ -70,6 +95,9 @@ class DateMatch:
     """A lone year ("in 2012"): weak evidence, used only beside trial words."""
 
 
+_DMY = re.compile(rf"(\d+)\D+?({_MONTH})\.?,?\s+{_LINK}?(\d{{4}})", re.IGNORECASE)
+_MDY = re.compile(rf"({_MONTH})\.?\s+(\d+)\D*?(\d{{4}})", re.IGNORECASE)
+_MY = re.compile(rf"({_MONTH})\W*{_LINK}?(\d{{4}})", re.IGNORECASE)
 _QUARTER = re.compile(r"(?:Q([1-4])|([1-4])Q)\s*[/\-]?\s*('?\d+)", re.IGNORECASE)
 _HALF = re.compile(r"(?:H([12])|([12])H)\s*[/\-]?\s*('?\d+)", re.IGNORECASE)
 
@@ -102,30 +130,30 @@ def _parse_single(m: re.Match[str], p: str) -> tuple[str, str, str] | None:
         return v, v, "day" if len(v) == 10 else "month"
     if g.get(p + "dmy"):
         v = g[p + "dmy"]
-        d = re.match(rf"(\d+)\D+?({_MONTH})\.?,?\s+(\d{{4}})", v, re.IGNORECASE)
+        d = _DMY.match(v)
         if not d:
             return None
-        day, mon, year = int(d.group(1)), _MONTHS[d.group(2).lower()[:3]], int(d.group(3))
+        day, mon, year = int(d.group(1)), _month(d.group(2)), int(d.group(3))
         if not 1 <= day <= _month_end(year, mon):
             return None
         iso = f"{year:04d}-{mon:02d}-{day:02d}"
         return iso, iso, "day"
     if g.get(p + "mdy"):
         v = g[p + "mdy"]
-        d = re.match(rf"({_MONTH})\.?\s+(\d+)\D*?(\d{{4}})", v, re.IGNORECASE)
+        d = _MDY.match(v)
         if not d:
             return None
-        mon, day, year = _MONTHS[d.group(1).lower()[:3]], int(d.group(2)), int(d.group(3))
+        mon, day, year = _month(d.group(1)), int(d.group(2)), int(d.group(3))
         if not 1 <= day <= _month_end(year, mon):
             return None
         iso = f"{year:04d}-{mon:02d}-{day:02d}"
         return iso, iso, "day"
     if g.get(p + "my"):
         v = g[p + "my"]
-        d = re.match(rf"({_MONTH})\W*(?:of\s+)?(\d{{4}})", v, re.IGNORECASE)
+        d = _MY.match(v)
         if not d:
             return None
-        mon, year = _MONTHS[d.group(1).lower()[:3]], int(d.group(2))
+        mon, year = _month(d.group(1)), int(d.group(2))
         iso = f"{year:04d}-{mon:02d}"
         return iso, iso, "month"
     if g.get(p + "numy"):
@@ -153,11 +181,15 @@ def _parse_single(m: re.Match[str], p: str) -> tuple[str, str, str] | None:
 _DIGIT = re.compile(r"\d")
 
 
-def find_dates(text: str, lo: int = 0, hi: int | None = None) -> list[DateMatch]:
+def find_dates(
+    text: str, lo: int = 0, hi: int | None = None, *, foreign: bool = True
+) -> list[DateMatch]:
+    """Dates in ``text[lo:hi]``; month names of ``languages`` too unless ``foreign`` is False
+    (the trigger-word pass saw none there)."""
     out: list[DateMatch] = []
     if not _DIGIT.search(text, lo, _end(text, hi)):
         return out
-    for m in _DATE.finditer(text, lo, _end(text, hi)):
+    for m in (_DATE_ALL if foreign else _DATE).finditer(text, lo, _end(text, hi)):
         a = _parse_single(m, "a")
         if a is None:
             continue

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 
+from trialmatch.claims import languages as L
 from trialmatch.claims.model import Arm, FollowUp
 from trialmatch.claims.numbers import NUMBER, FigureMatch, parse_number
 
@@ -25,6 +26,14 @@ _ENROL_BEFORE = re.compile(
     r"less\s+than\s+|well\s+over\s+)?$"
     r"|\b(?:gave|given|administered|delivered|offered)\b[^.;]{0,70}?\bto\s+$"
     r"|\b(?:participants|patients|subjects|enrol(?:l)?ment|sample\s+size)\s*[:=]\s*[*_]*\s*$)",
+    re.IGNORECASE,
+)
+#: the same in the languages of ``languages`` ("Sono stati trattati 18", "bylo zařazeno 26",
+#: "su circa 30"); run only on documents that use them
+_ENROL_BEFORE_FOREIGN = re.compile(
+    r"(?:\b(?:" + L.ENROL_STEMS + r")\w*|\b(?:" + L.ENROL_PREPOSITIONS + r"))\s+"
+    r"(?:a\s+)?(?:circa\s+|cerca\s+de\s+|aproximadamente\s+|environ\s+|etwa\s+|rund\s+|přibližně\s+|"
+    r"celkem\s+|około\s+|близько\s+|около\s+|примерно\s+)?$",
     re.IGNORECASE,
 )
 _GAVE_TO = re.compile(
@@ -44,6 +53,7 @@ _ENROL_AFTER = re.compile(
     r"receiv|been\s+included|included|signed|assigned|allocated|were\s+given|got\b|join)",
     re.IGNORECASE,
 )
+_ENROL_AFTER_FOREIGN = re.compile(r"^[^.;:]{0,70}?\b(?:" + L.ENROL_STEMS + r")", re.IGNORECASE)
 _OUTCOME_AFTER = re.compile(
     r"^\s*(?:\w+\s+){0,2}?(?:showed|show|shows|demonstrated|experienced|improved|responded|"
     r"achieved|reported|had|died|developed|saw|noted|exhibited|remained|became)\b",
@@ -90,8 +100,11 @@ _FOLLOW = re.compile(
 )
 
 
-def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int | None:
-    """The claimed total number of participants among the counts in ``[lo, hi)``."""
+def enrollment_of(
+    text: str, lo: int, hi: int, counts: list[FigureMatch], *, foreign: bool = True
+) -> int | None:
+    """The claimed total number of participants among the counts in ``[lo, hi)``; with
+    ``foreign``, enrolment verbs of ``languages`` count too."""
     for f in counts:
         if f.noun == "of which":
             continue
@@ -112,6 +125,8 @@ def enrollment_of(text: str, lo: int, hi: int, counts: list[FigureMatch]) -> int
         if _OUTCOME_AFTER.match(after):
             continue
         if _ENROL_BEFORE.search(before) or _ENROL_AFTER.match(after):
+            return int(f.value)
+        if foreign and (_ENROL_BEFORE_FOREIGN.search(before) or _ENROL_AFTER_FOREIGN.match(after)):
             return int(f.value)
         if _LIST_AFTER_PHASE.search(before) and re.match(r"\s*[,;)]", after):
             # a trial's facts listed: "NCT01234567: ..., phase 1/2, 10 babies, at X Hospital"

@@ -24,7 +24,8 @@ from collections.abc import Iterable, Iterator
 from functools import cached_property
 
 from trialmatch.claims import grouping as G
-from trialmatch.claims.dates import find_dates
+from trialmatch.claims import languages as L
+from trialmatch.claims.dates import ENGLISH_MONTHS, find_dates
 from trialmatch.claims.designs import find_designs
 from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of, ratio_arms_of
 from trialmatch.claims.ids import find_ids
@@ -171,7 +172,8 @@ class _Lazy:
 
 #: one pass over the words of the lower-cased text finds those that make a sentence worth a
 #: closer look (a dictionary lookup per word: far cheaper than a regex alternation)
-_WORD = re.compile(r"[a-z0-9]+")
+#: (lower-case letters of the Latin and Cyrillic alphabets: "fáze", "pacientů", "фаза")
+_WORD = re.compile(r"[a-z0-9\u00df-\u00f6\u00f8-\u024f\u0430-\u045f\u0491]+")
 _EUDRACT_TRIGGER = re.compile(r"\b\d{4}-\d{6}-\d\d")
 _SYMBOL_TRIGGER = re.compile(r"[%®™]")
 
@@ -219,6 +221,20 @@ for _w in _split(
     ckd ards tbi hiv"""
 ):
     _CATEGORY[_w] = "cond"
+# the same words in the other languages marketing pages mix with English; a document that
+# uses any of them is read with the vocabularies of ``languages`` (``_Hits.foreign``)
+_FOREIGN_WORDS: set[str] = set()
+for _cat, _ws in (
+    ("fnoun", L.TRIAL_NOUNS),
+    ("phase", _split("fase fáze fáza fázy faza fazy fazie фаза фази фазі фазы фазе phasen")),
+    ("person", L.PERSON_NOUNS),
+    ("dose", L.CELL_WORDS),
+    ("fmonth", [m for m in L.MONTHS if m not in ENGLISH_MONTHS]),
+):
+    for _w in _ws:
+        if _w not in _CATEGORY:
+            _CATEGORY[_w] = _cat
+            _FOREIGN_WORDS.add(_w)
 _PREFIX_CATEGORY = (
     (("biotech", "bioscience", "biopharma", "sponsor"), "org"),
     (("millilit",), "dose"),
@@ -246,7 +262,11 @@ _REGISTRY_PREFIXES = (
 
 
 def _alnum_low(ch: str) -> bool:
-    return ("a" <= ch <= "z") or ("0" <= ch <= "9")
+    return (
+        ("a" <= ch <= "z")
+        or ("0" <= ch <= "9")
+        or (ch > "\x7f" and ("\u00df" <= ch <= "\u024f" or "\u0430" <= ch <= "\u045f"))
+    )
 
 
 _PREFIX3 = frozenset(p[:3] for p in _REGISTRY_PREFIXES) | {"bio", "spo", "mil"}
@@ -276,6 +296,7 @@ class _Hits:
         starts = [a for a, _b in seg.sentences]
         n_sent = len(starts)
         si = 0
+        foreign = False
         for w in _WORD.findall(low):
             cat = get(w)
             if cat is None and w[:3] in _PREFIX3:
@@ -301,15 +322,21 @@ class _Hits:
                 sents_by_cat[cat] = set()
             lst.append((k, end))
             sents_by_cat[cat].add(si)
+            if not foreign and w in _FOREIGN_WORDS:
+                foreign = True
         for rx, cat in ((_EUDRACT_TRIGGER, "reg"), (_SYMBOL_TRIGGER, None)):
             for m in rx.finditer(low):
                 c = cat or _CATEGORY[m.group()]
                 by_cat.setdefault(c, []).append(m.span())
                 sents_by_cat.setdefault(c, set()).add(sentence_at(m.start()))
+        self.foreign = foreign
+        """Does the text use the trial vocabulary of another language ("fáze", "pazienti")?"""
         self.ids = _Lazy(text, seg, find_ids)
         self.phases = _Lazy(text, seg, find_phases)
         self.designs = _Lazy(text, seg, find_designs, key=lambda x: x[1])
-        self.dates = _Lazy(text, seg, find_dates)
+        self.dates = _Lazy(
+            text, seg, lambda t, lo, hi: find_dates(t, lo, hi, foreign=self._has("fmonth", lo))
+        )
         self.places = _Lazy(text, seg, find_places)
         self.sites = _Lazy(text, seg, find_sites)
         self.sponsors = _Lazy(text, seg, find_sponsors)
@@ -321,10 +348,15 @@ class _Hits:
         self.nouns = _Lazy(
             text,
             seg,
-            lambda t, lo, hi: list(G.TRIAL_NOUN.finditer(t, lo, hi)),
+            lambda t, lo, hi: G.trial_nouns(t, lo, hi, foreign=self._has("fnoun", lo)),
             key=lambda m: m.span(),
         )
         self.trial_names = _Index([], key=lambda x: x[1])
+
+    def _has(self, cat: str, pos: int) -> bool:
+        """Does the sentence at ``pos`` hold a trigger word of category ``cat``?"""
+        sents = self._trigger_sentences.get(cat)
+        return bool(sents) and self.seg.sentence_at(pos) in sents
 
     def sentences_with(self, cat: str) -> set[int]:
         """Sentences holding a trigger word of category ``cat``."""
@@ -333,7 +365,12 @@ class _Hits:
     def candidate_sentences(self) -> set[int]:
         """Sentences that may mention a trial: a trial noun, a phase, a registry ID."""
         ts = self._trigger_sentences
-        return ts.get("noun", set()) | ts.get("phase", set()) | ts.get("reg", set())
+        return (
+            ts.get("noun", set())
+            | ts.get("fnoun", set())
+            | ts.get("phase", set())
+            | ts.get("reg", set())
+        )
 
     def find_trial_names(self, sentence_indices) -> set[int]:
         """Index every recurrence of the trial names found; return the sentences they are in."""
@@ -385,7 +422,7 @@ class _Hits:
         for a, b in self._windows(("pct",), 40, 2):
             found.extend(find_percentages(text, a, b))
         for a, b in self._windows(("person",), 90, 1):
-            counts = find_counts(text, a, b, refs=False)
+            counts = find_counts(text, a, b, refs=False, foreign=self.foreign)
             found.extend(counts)
             for c in counts:
                 # the arms after a total ("48 participants ..., with 36 receiving X")
@@ -394,7 +431,7 @@ class _Hits:
         for a, b in self._windows(("which",), 30, 40):
             found.extend(find_counts(text, a, b, nouns=False))
         for a, b in self._windows(("dose",), 80, 12):
-            found.extend(find_doses(text, a, b))
+            found.extend(find_doses(text, a, b, foreign=self.foreign))
         return _dedupe(found)
 
     def durations(self) -> list[FigureMatch]:
@@ -471,7 +508,7 @@ def _mention_for_sentence(
         if not identity and G.animal_context(text, lo, hi, s, e):
             continue
         kind, count, explicit, is_new = G.classify_noun(text, lo, s)
-        plural = word in ("trials", "studies", "investigations")
+        plural = word in G.PLURAL_NOUNS
         if plural and kind in ("bare", "vague", "definite") and not identity:
             continue  # generic: "clinical studies have verified", "the results of the studies"
         if kind == "vague" and not identity:
@@ -680,7 +717,7 @@ def _fill(
             continue
         if d.span[1] > hi:
             continue
-        role = G.date_role(text, lo, d.span[0], d.span[1], hi, d.is_range)
+        role = G.date_role(text, lo, d.span[0], d.span[1], hi, d.is_range, foreign=hits.foreign)
         ds = DateSpan(d.text, d.start, d.end, role, d.precision, d.span)  # type: ignore[arg-type]
         if all((x.start, x.end, x.role) != (ds.start, ds.end, ds.role) for x in m.dates):
             m.dates.append(ds)
@@ -733,7 +770,7 @@ def _fill(
         _add(m.conditions, c.value)
     counts = hits.people_counts(lo, hi)
     if m.enrollment is None:
-        m.enrollment = enrollment_of(text, lo, hi, counts)
+        m.enrollment = enrollment_of(text, lo, hi, counts, foreign=hits.foreign)
     if not m.arms:
         m.arms = arms_of(text, lo, hi) or ratio_arms_of(text, lo, hi)
         for a in m.arms:
@@ -989,7 +1026,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             )
             and (last.extra_spans[-1][1] if last.extra_spans else last.span[1])
             >= _prev_end(seg, si)
-            and G.CONTINUATION.search(text, lo, hi)
+            and (G.CONTINUATION_ALL if hits.foreign else G.CONTINUATION).search(text, lo, hi)
             and not _in_ranges(lo, ref_lines)
         ):
             _fill(last, text, lo, hi, hits, ctx, core=False)

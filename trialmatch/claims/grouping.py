@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from trialmatch.claims import languages as L
 from trialmatch.claims.model import Arm, DateSpan, FollowUp, Span
 
 
@@ -36,15 +37,17 @@ def _split(words: str) -> list[str]:
     return words.split()
 
 
-_DEFINITE = frozenset(_split("the this that these those its their our his her said such"))
-_INDEFINITE = frozenset(_split("a an another"))
+_DEFINITE = frozenset(_split("the this that these those its their our his her said such")) | set(
+    L.DEFINITE
+)
+_INDEFINITE = frozenset(_split("a an another")) | set(L.INDEFINITE)
 _NEW_WORDS = frozenset(
     _split(
         "new another second next additional separate different future further subsequent upcoming "
         "follow-on "
         "own rival competing competitor"
     )
-)
+) | set(L.NEW_WORDS)
 #: words just before an indefinite article that introduce one more trial ("also a Phase II",
 #: "move to a multicenter study", "advance to a Phase 3")
 _ONWARD = frozenset(
@@ -61,12 +64,43 @@ _STOP_BACK = frozenset(
     before during under over through between among via using enter enters entering entered
     showed shows show demonstrated conducted completed started launched began""")
 )
-_TOKEN = re.compile(r"[A-Za-z0-9][\w\-’']*|[,;:()]")
+_TOKEN = re.compile(r"[^\W_][\w\-’']*|[,;:()]")
 
+#: trial nouns of the other languages (``languages.TRIAL_NOUNS``); the everyday words among
+#: them only in a clinical phrase: "lo studio", "studio clinico", "badanie kliniczne",
+#: "klinické hodnocení", "клінічне дослідження"
+_FOREIGN_NOUN = (
+    L.trie_regex(
+        _split(
+            """ensayo ensayos estudio estudios sperimentazione sperimentazioni ensaio ensaios
+            estudo estudos essai essais étude études studien studie studii studií studiu studiích
+            štúdia štúdie štúdiu štúdii испытание испытания испытании исследование исследования
+            исследовании випробування випробуванні"""
+        )
+    )
+    + r"|studio(?:(?<=\blo\sstudio)|(?<=\buno\sstudio)|(?<=llo\sstudio)|(?<=sto\sstudio)|"
+    r"(?=\s+(?:clinico|di\s+fase|randomizzato|pilota|controllato|multicentrico|in\s+aperto)))"
+    r"|badani[aeu](?=\s+kliniczn)|badań(?=\s+kliniczn)"
+    r"|hodnocení(?:(?<=linické\shodnocení)|(?<=linického\shodnocení)|(?<=linickém\shodnocení))"
+    r"|дослідженн[яі](?:(?<=клінічне\sдослідження)|(?<=клінічного\sдослідження)|(?=\s+(?:фаз|[IV])))"
+)
 TRIAL_NOUN = re.compile(
     r"\b(?:(?P<clin>clinical|human)\s+)?(?P<noun>trials?|stud(?:y|ies)|investigations?)\b",
     re.IGNORECASE,
 )
+FOREIGN_TRIAL_NOUN = re.compile(r"\b(?P<clin>)(?P<noun>" + _FOREIGN_NOUN + r")\b", re.IGNORECASE)
+
+
+def trial_nouns(text: str, lo: int, hi: int, *, foreign: bool = False) -> list[re.Match[str]]:
+    """Trial nouns in ``text[lo:hi]``; with ``foreign``, those of ``languages`` too."""
+    found = list(TRIAL_NOUN.finditer(text, lo, hi))
+    if foreign:
+        found.extend(FOREIGN_TRIAL_NOUN.finditer(text, lo, hi))
+        found.sort(key=lambda m: m.start())
+    return found
+
+
+PLURAL_NOUNS = frozenset(("trials", "studies", "investigations")) | L.PLURAL_NOUNS
 _NOT_TRIAL_AFTER = re.compile(
     r"\s+(?:and\s+error|of\s+(?:the\s+)?(?:mechanism|literature))", re.IGNORECASE
 )
@@ -84,13 +118,23 @@ _REFERENCE = re.compile(
     r"\(\s*(?:19|20)\d\d[a-z]?\s*\)\s*[.,:]|\(\d+\)\s*[,:]\s*\d+\s*[-–]\s*\d+|\bet\s+al\.|"
     r"\bdoi:\s*10\.|\bPMID:?\s*\d",
 )
-CONTINUATION = re.compile(
+_CONTINUATION = (
     r"\b(?:participants?|subjects?|enrol(?:l)?(?:ed|ing|ment|s)?|randomi[sz]\w*|"
     r"follow(?:ed)?[\s\-]+up|primary\s+(?:end\s?point|outcome)|secondary\s+(?:end\s?point|outcome)|"
     r"dos(?:ed|ing)|placebo|cohorts?|arms?|inclusion\s+criteria|eligible|first\s+patients?|"
     r"primary\s+completion|top[\s\-]?line|read[\s\-]?out|interim\s+analysis|"
     r"(?:data|results)\s+(?:are\s+|is\s+)?expected|received|underwent|were\s+treated|"
-    r"were\s+given|were\s+enrolled|were\s+assigned|joined|took\s+part)\b",
+    r"were\s+given|were\s+enrolled|were\s+assigned|joined|took\s+part{foreign})\b"
+)
+#: a sentence about the participants of the trial mentioned before it; ``CONTINUATION_ALL``
+#: also in the languages of ``languages`` ("Sono stati trattati 18 pazienti")
+CONTINUATION = re.compile(_CONTINUATION.replace("{foreign}", ""), re.IGNORECASE)
+CONTINUATION_ALL = re.compile(
+    _CONTINUATION.replace(
+        "{foreign}",
+        "|(?:" + L.ENROL_STEMS + r")\w*|partecipant\w*|participantes|teilnehmer\w*|účastní\w*|"
+        r"uczestni\w*|учасник\w*|участник\w*",
+    ),
     re.IGNORECASE,
 )
 
@@ -129,7 +173,7 @@ _STATUS = [
     (
         "completed",
         re.compile(
-            r"\b(?:completed|concluded|finished)\b"
+            r"\b(?:completed|concluded|finished|(?:" + "|".join(L.COMPLETED_STEMS) + r")\w*)\b"
             r"(?!\s+(?:its\s+|the\s+)?(?:patient\s+)?(?:enrol|recruit|dosing))",
             re.IGNORECASE,
         ),
@@ -184,6 +228,12 @@ _ROLE_CUES = [
         ),
     ),
     ("follow-up", re.compile(r"\bfollow(?:ed)?[\s\-]*up\b", re.IGNORECASE)),
+]
+#: the start and completion cues of ``languages`` ("od ledna 2012", "dokončila v srpnu 2017")
+_ROLE_CUES_ALL = [
+    *_ROLE_CUES,
+    ("start", re.compile(r"\b(?:" + "|".join(L.START_WORDS) + r")\w*", re.IGNORECASE)),
+    ("completion", re.compile(r"\b(?:" + "|".join(L.COMPLETED_STEMS) + r")\w*", re.IGNORECASE)),
 ]
 _YEAR_CONTEXT = re.compile(
     r"(?:\b(?:in|since|from|by|until|till|starting|started|begun|began|during|early|late|mid|of)\s+)$",
@@ -494,7 +544,7 @@ _STATUS_STEMS = {
     "recruiting": ("recruit", "enrolling", "open for"),
     "running": ("running", "ongoing", "on-going", "underway", "under way", "progress", "conduct"),
     "enrollment completed": ("enrol",),
-    "completed": ("completed", "concluded", "finished"),
+    "completed": ("completed", "concluded", "finished", *L.COMPLETED_STEMS),
     "launched": ("launch", "initiat", "start", "began", "begun", "commenc", "first"),
     "planned": ("plan", "will", "expected"),
     "terminated": ("terminat", "discontinu", "halt", "stopped"),
@@ -511,12 +561,22 @@ def status_words(text: str, start: int, end: int) -> list[str]:
     ]
 
 
-def date_role(text: str, lo: int, date_start: int, date_end: int, hi: int, is_range: bool) -> str:
-    """The role of a date from the nearest cue word in its clause."""
+def date_role(
+    text: str,
+    lo: int,
+    date_start: int,
+    date_end: int,
+    hi: int,
+    is_range: bool,
+    *,
+    foreign: bool = True,
+) -> str:
+    """The role of a date from the nearest cue word in its clause (with ``foreign``, the cue
+    words of ``languages`` too)."""
     before = text[max(lo, date_start - 80) : date_start]
     after = text[date_end : min(hi, date_end + 40)]
     best: tuple[int, str] | None = None
-    for role, rx in _ROLE_CUES:
+    for role, rx in _ROLE_CUES_ALL if foreign else _ROLE_CUES:
         for m in rx.finditer(before):
             d = len(before) - m.end()
             if best is None or d < best[0]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialmatch.claims import languages as L
 from trialmatch.claims.model import Span
 from trialmatch.claims.text import end_of as _end
 
@@ -99,6 +100,8 @@ _PERSON = (
     r"babies|adults?|adolescents?|individuals?|persons?|people|men|women|boys|girls|"
     r"cases?|recipients?|enrollees|families)"
 )
+#: the same with the person nouns of ``languages`` ("pazienti", "pacientů", "Patienten")
+_PERSON_ALL = _PERSON[:-1] + "|" + L.trie_regex(L.PERSON_NOUNS) + ")"
 #: up to four modifier words between the number and the participant noun ("24 ALS patients",
 #: "48 newly diagnosed adult patients"), none of them a verb or preposition that breaks the phrase
 _STOP_WORDS = (
@@ -117,6 +120,10 @@ _COUNT = re.compile(
     rf"(?P<num>{NUMBER})(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON})\b",
     re.IGNORECASE,
 )
+_COUNT_ALL = re.compile(
+    rf"(?P<num>{NUMBER})(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON_ALL})\b",
+    re.IGNORECASE,
+)
 _OF_WHICH = re.compile(
     rf"(?P<num>{NUMBER})\s+(?:of\s+(?:which|whom|them)|(?:will\s+|were\s+|are\s+)?(?:receiv|randomi[sz]|assign|allocat))",
     re.IGNORECASE,
@@ -130,6 +137,12 @@ _CELLS = re.compile(
     rf"(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?|"
     rf"(?-i:[A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+)?"
     rf"(?:cells|MSCs)(?:\s*/\s*kg|\s+per\s+(?:kilogram|kg))?)\b",
+    re.IGNORECASE,
+)
+#: "15 milionů buněk", "24 milioni di cellule", "10 Millionen Zellen", "5 млн клеток"
+_CELLS_INTL = re.compile(
+    rf"(?P<num>{_DIGITS})\s*(?P<scale>{L.MILLION})\s+(?:(?:de|di|d[’']|of)\s*)?"
+    rf"(?:[^\W\d_]+\s+){{0,2}}?(?:{'|'.join(L.CELL_WORDS)})\b",
     re.IGNORECASE,
 )
 _ML = re.compile(
@@ -195,12 +208,20 @@ def find_percentages(text: str, lo: int = 0, hi: int | None = None) -> list[Figu
 
 
 def find_counts(
-    text: str, lo: int = 0, hi: int | None = None, *, nouns: bool = True, refs: bool = True
+    text: str,
+    lo: int = 0,
+    hi: int | None = None,
+    *,
+    nouns: bool = True,
+    refs: bool = True,
+    foreign: bool = True,
 ) -> list[FigureMatch]:
-    """Counts of people: "24 patients" (``nouns``); "36 of which", "n=48" (``refs``)."""
+    """Counts of people: "24 patients" (``nouns``); "36 of which", "n=48" (``refs``); with
+    ``foreign``, the person nouns of ``languages`` too ("18 pazienti")."""
     out: list[FigureMatch] = []
     end = _end(text, hi)
-    for m in _COUNT.finditer(text, lo, end) if nouns else ():
+    rx = _COUNT_ALL if foreign else _COUNT
+    for m in rx.finditer(text, lo, end) if nouns else ():
         mods = m.group("mods") or ""
         if mods and _STOP_MOD.search(mods):
             continue
@@ -286,7 +307,10 @@ _TREATED = re.compile(
 )
 
 
-def find_doses(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatch]:
+def find_doses(
+    text: str, lo: int = 0, hi: int | None = None, *, foreign: bool = True
+) -> list[FigureMatch]:
+    """Doses of cells and volumes; with ``foreign``, "15 milionů buněk" and the like too."""
     out: list[FigureMatch] = []
     for m in _CELLS.finditer(text, lo, _end(text, hi)):
         if m.start() > 0 and text[m.start() - 1].isalnum():
@@ -298,6 +322,12 @@ def find_doses(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatc
         if value < 1000:
             continue
         out.append(FigureMatch(value, "cells", m.span()))
+    for m in _CELLS_INTL.finditer(text, lo, _end(text, hi)) if foreign else ():
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        value = parse_number(m.group("num"))
+        if value is not None and value > 0:
+            out.append(FigureMatch(value * 1_000_000, "cells", m.span()))
     for m in _ML.finditer(text, lo, _end(text, hi)):
         if m.start() > 0 and text[m.start() - 1].isalnum():
             continue

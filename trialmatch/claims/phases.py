@@ -1,6 +1,7 @@
 """Trial phases, as ClinicalTrials.gov API v2 enums.
 
-"Phase II", "phase IIa", "Phase 2", "phase two", "Ph. 2" -> PHASE2; "Phase I/II", "Phase 1b/2a", "phase I-II"
+"Phase II", "phase IIa", "Phase 2", "phase two", "Ph. 2" -> PHASE2 (and "fase II", "fáze 2",
+"фаза II": the phase words of ``languages``); "Phase I/II", "Phase 1b/2a", "phase I-II", "fase I e II"
 -> PHASE1 + PHASE2; "Phase 2/3" -> PHASE2 + PHASE3; "Phase 0" -> EARLY_PHASE1. A list of three or
 more phases ("phase I, II and III clinical trials") describes no single trial and is marked
 ``generic``.
@@ -11,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from trialmatch.claims.languages import PHASE_WORDS
 from trialmatch.claims.model import Span
 from trialmatch.claims.text import end_of as _end
 
@@ -19,10 +21,18 @@ _NUM = (
     r"(?:[abcABC](?![a-zA-Z]))?"
 )
 _PHASE = re.compile(
-    rf"\b(?:[Pp]hase|PHASE|[Pp]h\.?)\s*[-–]?\s*(?P<first>{_NUM})\b\.?"
-    rf"(?P<rest>(?:\s*(?:/|-|–|,|\bto\b|\band\b|\bor\b|&)\s*(?:(?:[Pp]hase|PHASE)\s*)?{_NUM}\b)*)",
+    rf"\b(?:[Pp]h(?:ase|\.)?|PHASE|{PHASE_WORDS})\s*[-–]?\s*(?P<first>{_NUM})\b\.?"
+    rf"(?P<rest>(?:\s*(?:/|-|–|,|\bto\b|\band\b|\bor\b|&|\b[eyiuи]\b|\bund\b|\bet\b)\s*"
+    rf"(?:(?:[Pp]hase|PHASE|{PHASE_WORDS})\s*)?{_NUM}\b)*)",
 )
 _REST_NUM = re.compile(_NUM)
+#: the numeral before the phase word, as Slavic languages write it: "исследование II фазы",
+#: "studie 2. fáze", "badanie II fazy"
+_NUM_FIRST = re.compile(
+    r"\b(?P<first>IV|I{1,3}|[0-4])(?:[abAB])?\.?(?:\s*/\s*(?P<second>IV|I{1,3}|[0-4])(?:[abAB])?\.?)?"
+    r"\s+(?:[Фф]аз[аиіые]|ФАЗ[АИІЫЕ]|[Ff][áa]z[eyai]|F[ÁA]Z[EYAI])\b"
+)
+_SLAVIC_PHASE = ("фаз", "Фаз", "ФАЗ", "fáz", "Fáz", "FÁZ", "faz", "Faz", "FAZ")
 _TRIAL_AFTER = re.compile(
     r"\s+(?:clinical\s+|pivotal\s+|registrational\s+)?(?:trials?|stud(?:y|ies)|program|"
     r"portion|part|data|results|testing)\b",
@@ -83,4 +93,20 @@ def find_phases(text: str, lo: int = 0, hi: int | None = None) -> list[PhaseMatc
                 generic=len(values) >= 3,
             )
         )
+    chunk = text[lo:hi] if hi is not None else text[lo:]
+    if any(w in chunk for w in _SLAVIC_PHASE):
+        taken = [p.span for p in found]
+        for m in _NUM_FIRST.finditer(text, lo, _end(text, hi)):
+            if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
+                continue
+            values = sorted({_ROMAN[g] for g in (m.group("first"), m.group("second")) if g})
+            found.append(
+                PhaseMatch(
+                    phases=tuple(ENUM[v] for v in values),
+                    span=m.span(),
+                    text=m.group(0),
+                    generic=False,
+                )
+            )
+        found.sort(key=lambda p: p.span)
     return found

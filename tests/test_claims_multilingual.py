@@ -1,0 +1,115 @@
+"""Trial claims and figures in the languages marketing pages mix with English: trial nouns,
+phase words, people, "million cells", enrolment verbs and months (``claims/languages.py``).
+Every text here is a SAMPLE sentence written for these tests, not a real page."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialmatch.claims.dates import find_dates
+from trialmatch.claims.extract import extract_text
+from trialmatch.claims.phases import find_phases
+
+
+def _one(text):
+    doc = extract_text(text)
+    assert len(doc.claims) == 1, [c.quote for c in doc.claims]
+    figures = [(f.value, f.unit) for f in doc.figures]
+    return doc.claims[0], figures
+
+
+def test_italian_trial_with_its_size_in_the_next_sentence():
+    # SAMPLE text written for the tests
+    claim, figures = _one(
+        "A Bari si è conclusa nel giugno 2020 una sperimentazione di fase II con cellule "
+        "mesenchimali in pazienti con sclerosi multipla (NCT01234567). Sono stati arruolati "
+        "40 pazienti, con due infusioni a distanza di un mese."
+    )
+    assert claim.phases == ("PHASE2",) and claim.enrollment == 40
+    assert claim.nct_ids == ("NCT01234567",) and "completed" in claim.status
+    assert [(d.start, d.role) for d in claim.dates] == [("2020-06", "completion")]
+    assert (40, "patients") in figures
+
+
+def test_czech_trial_dose_and_period():
+    # SAMPLE text written for the tests
+    claim, figures = _one(
+        "Brněnská společnost Neurocel dokončila v březnu 2019 klinickou studii fáze I/II, do "
+        "které bylo zařazeno 30 pacientů s roztroušenou sklerózou. Studie probíhala od února "
+        "2016. Každá dávka obsahovala přibližně 20 milionů buněk."
+    )
+    assert claim.phases == ("PHASE1", "PHASE2") and claim.enrollment == 30
+    assert [(d.start, d.role) for d in claim.dates] == [
+        ("2019-03", "completion"),
+        ("2016-02", "start"),
+    ]
+    assert (30, "patients") in figures and (20_000_000, "cells") in figures
+
+
+@pytest.mark.parametrize(
+    ("text", "phases", "enrollment"),
+    [
+        # SAMPLE sentences written for the tests, one per language
+        (
+            "El ensayo de fase III incluyó a 120 pacientes con esclerosis múltiple.",
+            ("PHASE3",),
+            120,
+        ),
+        ("O estudo de fase 2 tratou 16 doentes com ELA em Lisboa.", ("PHASE2",), 16),
+        ("L'essai de phase I a inclus 12 patients atteints de SLA à Paris.", ("PHASE1",), 12),
+        ("Die Phase-2-Studie hat 60 Patienten in Berlin eingeschlossen.", ("PHASE2",), 60),
+        ("Badanie kliniczne fazy 2 objęło 45 pacjentów z SLA.", ("PHASE2",), 45),
+        ("Клінічне дослідження фази I/II включило 20 пацієнтів.", ("PHASE1", "PHASE2"), 20),
+        ("В исследование II фазы были включены 30 пациентов.", ("PHASE2",), 30),
+        ("Klinická štúdia fázy 2 zahŕňala 24 pacientov, ktorí boli liečení.", ("PHASE2",), 24),
+    ],
+)
+def test_a_trial_sentence_in_each_language(text, phases, enrollment):
+    claim, figures = _one(text)
+    assert claim.phases == phases
+    assert claim.enrollment == enrollment
+    assert (enrollment, "patients") in figures
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Cada dosis contenía 10 millones de células madre.", 10_000_000),
+        ("Ogni infusione conteneva 24 milioni di cellule.", 24_000_000),
+        ("Jede Dosis enthielt 5 Millionen Zellen.", 5_000_000),
+        ("Każda dawka zawierała 15 mln komórek.", 15_000_000),
+        ("Кожна доза містила 50 мільйонів клітин.", 50_000_000),
+        ("Chaque dose contenait 1,5 million de cellules.", 1_500_000),
+    ],
+)
+def test_million_cells_in_each_language(text, value):
+    # SAMPLE sentences written for the tests
+    figures = [(f.value, f.unit) for f in extract_text(text).figures]
+    assert figures == [(value, "cells")]
+
+
+def test_everyday_words_that_look_like_trial_nouns_are_no_trials():
+    # SAMPLE text written for the tests: a design studio, a blood test, an English page
+    text = (
+        "Our design studio in Milan made the brochure in 2021. "
+        "Badanie krwi wykonano w 2019 roku. "
+        "The studio opened in March 2018 with 12 people."
+    )
+    assert extract_text(text).claims == ()
+
+
+def test_month_names_and_slavic_phase_order():
+    # SAMPLE phrases written for the tests
+    got = [
+        (d.start, d.end) for d in find_dates("od ledna 2012 do srpna 2017; 21 de agosto de 2015")
+    ]
+    assert got == [("2012-01", "2017-08"), ("2015-08-21", "2015-08-21")]
+    assert [d.start for d in find_dates("am 3. März 2020, у березні 2019, maggio 2018")] == [
+        "2020-03-03",
+        "2019-03",
+        "2018-05",
+    ]
+    assert [p.phases for p in find_phases("исследование II фазы, studie 2. fáze")] == [
+        ("PHASE2",),
+        ("PHASE2",),
+    ]

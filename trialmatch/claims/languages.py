@@ -1,0 +1,152 @@
+"""Trial vocabulary of the languages marketing pages mix with English (issue #3).
+
+A small fixed vocabulary per language: the words for a trial, a phase, the people in a trial,
+"million cells", the verbs that enrol or treat them, and the months. It is the language, not a
+list of products: Spanish, Italian, Portuguese, French, German, Czech/Slovak, Polish and
+Ukrainian/Russian. The detectors (``phases``, ``numbers``, ``enrollment``, ``dates``,
+``grouping``) splice these fragments into their English patterns, and ``extract`` adds the
+words to its one trigger-word pass, so a sentence in any of these languages is looked at
+exactly as an English one is.
+
+Inflected languages (Czech, Polish, Ukrainian, Russian) list the case forms a count or a
+trial noun takes in practice ("26 pacientů", "klinickou studii", "фази II").
+"""
+
+from __future__ import annotations
+
+import re
+
+
+def _words(s: str) -> list[str]:
+    return s.split()
+
+
+#: trial nouns (lower case). Italian "studio" and Polish "badanie" / Ukrainian "дослідження"
+#: are also everyday words ("a design studio", "a blood test"); ``grouping.TRIAL_NOUN`` takes
+#: them only in a clinical phrase.
+TRIAL_NOUNS = _words(
+    """
+    ensayo ensayos estudio estudios
+    sperimentazione sperimentazioni studio
+    ensaio ensaios estudo estudos
+    essai essais étude études
+    studie studien
+    studii studií studiu studiích hodnocení
+    štúdia štúdie štúdiu štúdii
+    badanie badania badaniu badań
+    випробування випробуванні дослідження досліджені
+    исследование исследования исследовании испытание испытания испытании
+    """
+)
+#: plural trial nouns: a bare plural is generic ("clinical studies show"), as in English
+PLURAL_NOUNS = frozenset(
+    _words(
+        """ensayos estudios sperimentazioni ensaios estudos essais études studien studií
+        studiích badań исследования испытания"""
+    )
+)
+#: the word "phase" (regex alternation, case as written)
+PHASE_WORDS = r"[Ff](?:ase|[áa]z[eyai]|azie)|FASE|F[ÁA]Z[EYAI]|[Фф]аз[аиіые]|ФАЗ[АИІЫЕ]|[Pp]hasen"
+#: people in a trial (lower case)
+PERSON_NOUNS = _words(
+    """
+    pacientes participantes niños niñas
+    pazienti paziente partecipanti bambini
+    doentes crianças
+    enfants malades
+    patienten patientinnen teilnehmer teilnehmerinnen probanden kinder
+    pacienti pacientů pacientech pacientov pacientoch nemocných účastníků účastníkov dětí detí
+    pacjentów pacjenci pacjentach chorych uczestników dzieci
+    пацієнтів пацієнти хворих учасників дітей
+    пациентов пациенты больных участников детей
+    """
+)
+#: "cells" (lower case) and "million" (regex alternation, lower case)
+CELL_WORDS = _words("células cellule cellules zellen buněk buniek komórek клітин клеток")
+MILLION = (
+    r"millones|millón|milioni|milione|milhões|milhão|millions|million|millionen|mio\.?|"
+    r"milionů|milionu|miliony|milion|miliónov|milióny|milionów|mln\.?|"
+    r"мільйонів|мільйона|мільйони|мільйон|млн\.?|миллионов|миллиона|миллион"
+)
+#: verbs that enrol or treat the count after them ("Sono stati trattati 18 pazienti", "bylo
+#: zařazeno 26 pacientů") or before them ("30 Patienten wurden eingeschlossen") -- stems
+ENROL_STEMS = (
+    r"trattat|arruolat|inclus|reclutat|tratad|incluid|inclu[íiy]|reclutad|inscrit|recrutad|"
+    r"tratou|traité|recruté|behandelt|eingeschlossen|aufgenommen|rekrutiert|zařazen|zahrnut|"
+    r"léčen|liečen|zaraden|leczon|włączon|objęt|objęł|objął|zrekrutowan|включен|включил|залучен|"
+    r"пролікован|лечен|пролечен"
+)
+#: prepositions that put a count of people in a trial ("su 30 pazienti", "bei 30 Patienten")
+ENROL_PREPOSITIONS = r"su|con|bei|mit|chez|avec|em|com|u|у|w|в|en|de|di|dei|degli"
+#: "si è conclusa", "dokončila": completion in the languages above (plain stems)
+COMPLETED_STEMS = tuple(
+    _words(
+        """conclus conclui concluí completad terminad achevé abgeschlossen beendet dokonč ukonč
+        zakończ завершен заверше закінчен"""
+    )
+)
+#: "since" and "started" in the languages above (the start cue of a date)
+START_WORDS = tuple(
+    _words(
+        """od desde dal seit depuis zahájen začal začala započal rozpoczę iniziat avviat comenz
+        inici débuté commencé begonnen gestartet розпочат начат"""
+    )
+)
+#: the "new / another / second" words of the languages above
+NEW_WORDS = _words(
+    """nuevo nueva otro otra segundo segunda nuovo nuova altro altra secondo seconda novo nova
+    outro outra nouveau nouvel nouvelle autre second seconde neue neuen neues weitere zweite
+    nová nové nový novou další druhá druhou nowe nowa nowy kolejne drugie новий нове інше
+    друге новое другое второе"""
+)
+#: articles and demonstratives before a trial noun
+DEFINITE = _words(
+    """la il lo le el l’ questa questo quella quello esta este esa ese essa esse cette ce cet
+    der die das diese dieser dieses tato tuto této tento ta ten táto túto tej tę to ta ця цей
+    це это этот эта"""
+)
+INDEFINITE = _words("una un uno une ein eine einer einem einen um uma")
+
+#: months (lower case) -> number, with the case forms dates take ("v srpnu 2017", "od ledna
+#: 2012", "marzo de 2019", "im März 2020", "w październiku 2018", "у березні 2019")
+MONTHS: dict[str, int] = {}
+_MONTH_LINES = """
+enero gennaio janeiro janvier januar jänner leden ledna lednu január januára styczeń stycznia styczniu січень січня січні январь января январе
+febrero febbraio fevereiro février februar únor února únoru február februára luty lutego lutym лютий лютого лютому февраль февраля феврале
+marzo março mars märz březen března březnu marec marca marcu marzec березень березня березні март марта марте
+abril aprile avril duben dubna dubnu apríl apríla kwiecień kwietnia kwietniu квітень квітня квітні апрель апреля апреле
+mayo maggio maio mai květen května květnu máj mája maj maja maju травень травня травні мая мае
+junio giugno junho juin juni červen června červnu jún júna czerwiec czerwca czerwcu червень червня червні июнь июня июне
+julio luglio julho juillet juli červenec července červenci júl júla lipiec lipca lipcu липень липня липні июль июля июле
+agosto août srpen srpna srpnu august augusta sierpień sierpnia sierpniu серпень серпня серпні августа августе
+septiembre setiembre settembre setembro septembre září september septembra wrzesień września wrześniu вересень вересня вересні сентябрь сентября сентябре
+octubre ottobre outubro octobre oktober říjen října říjnu október októbra październik października październiku жовтень жовтня жовтні октябрь октября октябре
+noviembre novembre novembro listopad listopadu november novembra listopada listopadzie листопад листопада листопаді ноябрь ноября ноябре
+diciembre dicembre dezembro décembre dezember prosinec prosince prosinci december decembra grudzień grudnia grudniu грудень грудня грудні декабрь декабря декабре
+"""  # one line per month
+for _n, _line in enumerate(_MONTH_LINES.strip().splitlines(), start=1):
+    for _f in _line.split():
+        MONTHS.setdefault(_f, _n)
+#: words between a month and its year ("marzo de 2019", "maggio del 2019")
+MONTH_YEAR_LINK = r"de|del|di|do|da"
+
+
+def trie_regex(words) -> str:
+    """A regex alternation of ``words`` shaped as a trie ("ma(?:ggio|rzo|i)" ...): the regex
+    engine then tries one branch per first letter instead of every word at every position."""
+    trie: dict = {}
+    for w in words:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict) -> str:
+        end = "" in node
+        branches = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 and not end else "(?:" + "|".join(branches) + ")"
+        return body + "?" if end else body
+
+    return "(?:" + build(trie) + ")"
