@@ -244,8 +244,40 @@ _SPONSOR_ROLES = [
             r"(?:company|biotech|firm|developer|manufacturer|maker|drugmaker|startup)\b"
         ),
     ),
+    (
+        # "a cardiosphere-derived cell therapy from Cardiomere", "an implant made by Osteon"
+        ("from", " by "),
+        re.compile(
+            r"\b(?:therapy|therapies|treatment|drug|product|candidate|implant|vaccine|device|"
+            r"antibody|compound|medicine|cells|technology|platform)\s+"
+            r"(?:(?:developed|made|manufactured|marketed|discovered|licensed|produced|sold)\s+)?"
+            rf"(?:from|by)\s+(?:the\s+(?:[a-z][\w\-]*\s+){{0,2}})?"
+            rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
+        ),
+    ),
+    (
+        # "Cardiomere's CMX-12", "Pfizer's PF-06939926": the owner of a development code (not
+        # of a coined word: "Novartis's AveXis", "Roche's Genentech" are companies)
+        ("'s", "’s"),
+        re.compile(
+            r"\b(?P<n>[A-Z][\w\-]+)['’]s\s+(?=(?:[A-Z]{1,6}-?[A-Z]{0,4}\d{1,8}[A-Za-z]?|"
+            r"[A-Z]{2,6}-[A-Z]{1,6})\b)"
+        ),
+    ),
+    (
+        # a collaborator or funder: "with support from Pfizer", "in partnership with Lonza"
+        ("support", "funding", "collaborat", "partner", "grant"),
+        re.compile(
+            r"\b(?:(?:support|funding|grants?|backing)\s+from|"
+            r"(?:collaboration|partnership|partnering|partnered)\s+with)\s+"
+            rf"(?:the\s+)?(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
+        ),
+    ),
 ]
-_LOOSE_ROLES = frozenset([4, 6])  # the possessive and the apposition: check for places etc.
+#: the roles that take any capitalized word: check for places and disease acronyms
+_LOOSE_ROLES = frozenset([4, 6, 7, 8, 9])
+_POSSESSOR_OF_CODE = 8
+_NEXT_TOKEN = re.compile(r"[\w\-]+")
 _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
 
 
@@ -260,9 +292,19 @@ def _clean_org(name: str) -> str:
     return name
 
 
+#: a leading word that is not part of an organisation's name: a function or discourse word
+#: ("Meanwhile Orlanta Pharma", "However Axon Bio") or a sentence adverb ("Separately", "Notably")
 _ORG_BAD_START = re.compile(
     r"^(?:In|On|At|For|With|From|By|Of|And|Or|But|Since|After|Before|During|When|While|"
-    r"According|Following|Today|Now|Also|This|That|These|Those|Its|It|We|They|He|She|Our)\s+"
+    r"According|Following|Today|Now|Also|This|That|These|Those|Its|It|We|They|He|She|Our|"
+    r"Meanwhile|However|Yesterday|Tomorrow|Tonight|Earlier|Later|Then|Here|There|Still|Yet|So|"
+    r"Thus|Hence|Indeed|Instead|Besides|Overall|Likewise|Moreover|Furthermore|Nevertheless|"
+    r"Nonetheless|Elsewhere|Last|Next|Under|Through|Between|Among|Against|Across|As|If|"
+    r"Because|Although|Though|Where|Whereas|Why|How|What|Which|Who|Whose|Both|Each|Unlike|Like|"
+    r"Including|Only|Even|Just|Once|Until|Upon|Within|Without|Despite|Did|Does|Is|Are|Was|"
+    r"Were|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Not|No|Yes|Shares|Investors|"
+    r"Analysts|Sources|"
+    r"[A-Z][a-z]{2,}(?:ally|ately|ously|ently|antly|ively|ilarly|ularly|edly|ably|ibly|fully))\s+"
 )
 
 
@@ -340,6 +382,10 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
             name = _clean_org(raw)
             if i in _LOOSE_ROLES and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
                 continue
+            if i == _POSSESSOR_OF_CODE:
+                code = _NEXT_TOKEN.match(text, m.end())
+                if code and _CODE_STOP.match(code.group().split("-")[0] + "1"):
+                    continue  # "Parkinson's PD-L1 levels": a marker, not a product
             if name and name not in _COMMON_CAPS and not _is_site_name(name):
                 out.append(NameMatch("sponsor", name, (m.end("n") - len(raw), m.end("n")), 2))
     return out
@@ -415,8 +461,11 @@ def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]
 # ------------------------------------------------------------------------------ products
 _PRODUCT_WORD = r"[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*"
 _CALLED = re.compile(
-    rf"\b(?:called|named|dubbed|known\s+as|branded(?:\s+as)?|trade[\s\-]?named|marketed\s+as|"
-    rf"under\s+the\s+(?:brand|trade)\s+name)\s+[\"“‘']?(?P<n>{_PRODUCT_WORD})"
+    r"\b(?:(?:called|named|dubbed)(?:\s+(?:its|their|our|the|this|these)\s+(?:[a-z][\w\-]*\s+){0,2}?"
+    r"(?:cells?|product|drug|therapy|treatment|candidate|compound|technology|platform|vaccine|"
+    r"medicine|molecule|antibody|implant))?|known\s+as|branded(?:\s+as)?|trade[\s\-]?named|"
+    r"marketed\s+as|(?:brand|trade)[\s\-]names?(?:\s+of)?)\s+[\"“‘']?"
+    rf"(?P<n>{_PRODUCT_WORD})"
 )
 _OUR_PRODUCT = re.compile(
     r"\b(?:[Oo]ur|[Ii]ts|[Tt]heir|[Tt]he\s+company[’']s|[Tt]he)\s+(?:(?:lead|novel|proprietary|investigational|flagship|"
@@ -436,26 +485,59 @@ _APPOS_PRODUCT = re.compile(
     r"(?:[\w\-]+\s+){0,3}?(?:therapy|treatment|drug|medicine|product|candidate|vaccine|"
     r"antibody|compound)\b"
 )
+#: a drug named right after its class: "a newer CDK4/6 inhibitor, veltracib, ..."
+_CLASS_APPOS = re.compile(
+    r"\b(?:an?|the|its|their|our)\s+(?:[\w/\-]+\s+){0,3}?"
+    r"(?:inhibitor|antibody|agonist|antagonist|blocker|modulator|drug|medicine|compound|pill|"
+    r"molecule|analog(?:ue)?|vaccine|therapy|treatment|candidate|degrader)s?,\s+"
+    r"(?P<n>[a-z][a-z\-]{4,}|[A-Z][a-z][\w\-]{3,})(?=\s*[,;)–—]|\s+\()"
+)
+_CLASS_WORDS = (
+    "inhibitor", "antibod", "agonist", "antagonist", "blocker", "modulator", "drug", "medicine",
+    "compound", "pill", "molecule", "analog", "vaccine", "therap", "treatment", "candidate",
+    "degrader",
+)  # fmt: skip
+#: words that close such an apposition without being a name ("a drug, however, ...")
+_NOT_APPOS_NAME = frozenset(
+    _split("""however therefore though although which whereas meanwhile instead again already
+    still moreover furthermore indeed thus hence too either neither since because while where
+    when who whom whose unless until after before once often sometimes perhaps maybe including
+    especially notably such other others another patients people adults children women""")
+)
 _APPOS_NOT_AFTER = frozenset(["in", "at", "from", "on", "by", "for", "with", "to", "of", "near"])
 _MARK = re.compile(r"(?P<n>(?:[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*))\s?(?:®|™|\(R\)|\(TM\))")
 _PAREN_CODE = re.compile(r"\((?P<code>[^()\s,;]{2,20}(?:\s[^()\s,;]{1,12})?)\)")
 _WORD_END = re.compile(r"(?P<n>[A-Za-z][\w\-]*[\w])\s*(?:®|™)?\s*$")
-_CODE = re.compile(r"\b(?P<n>[A-Z]{1,5}-?\d{2,6}[A-Za-z]?)\b(?!-\d)")
+_CODE = re.compile(
+    r"\b(?P<n>[A-Z]{1,5}-?\d{2,6}[A-Za-z]?|[A-Z]{1,5}-[A-Z]{1,4}\d{1,4}[A-Za-z]?)\b(?!-\d)"
+)
 _CODE_STOP = re.compile(
     r"^(?:NCT|ISRCTN|ACTRN|DRKS|UMIN|KCT|NTR|PACTR|CD|IL|TNF|TDP|HLA|SOD|TGF|VEGF|BDNF|GDNF|IGF|FGF|"
     r"HER|EGFR|BRCA|APOE|FY|ISO|COVID|SARS|Q|H|CT|MRI|PET|EEG|ECG|EKG|BMI|FVC|PDL|PD|CTLA|HIV|HPV|"
     r"HCV|HBV|EU|US|ALSFRS|EDSS|UPDRS|MMSE|ADAS|AM|PM|USD|EUR|MG|ML|A|B|C|D|E|F|G|I|K|L|M|N|O|P|R|S|"
     r"T|U|V|W|X|Y|Z|ICD|DSM|GMP|PR|TV|NEJM|JAMA|REF|RNA|DNA|CYP)-?\d"
 )
-_INN = re.compile(
-    r"\b(?P<n>[a-z]{3,}(?:mab|tinib|rafenib|ciclib|parib|lisib|zomib|ersen|irsen|orsen|strocel|"
-    r"stemcel|leucel|glutide|navir|previr|buvir|degib))\b",
-    re.IGNORECASE,
-)
+#: stems of international nonproprietary names (WHO): "-mab" (-zumab, -ximab, -umab), the
+#: kinase and enzyme inhibitors ("-nib": -tinib, -anib, -rafenib, -denib; -ciclib, -parib,
+#: -lisib, -zomib, -degib, -coxib), "-stat", "-vir", "-cept", "-kinra", "-cel" (cell therapies:
+#: -leucel, -temcel, -strocel), antisense "-ersen", "-glutide"
 _INN_SUFFIXES = (
-    "mab", "tinib", "rafenib", "ciclib", "parib", "lisib", "zomib", "ersen", "irsen", "orsen",
-    "strocel", "stemcel", "leucel", "glutide", "navir", "previr", "buvir", "degib",
+    "mab", "nib", "ciclib", "parib", "lisib", "zomib", "degib", "coxib", "ersen", "irsen",
+    "orsen", "cel", "glutide", "vir", "stat", "cept", "kinra",
 )  # fmt: skip
+#: the stems that are also the ends of capitalized names ("Marcel", "Elvir"): a capitalized
+#: word must end in one of these longer forms
+_INN_CAPITAL_SUFFIXES = (
+    "mab", "tinib", "anib", "fenib", "denib", "ciclib", "parib", "lisib", "zomib", "degib",
+    "coxib", "ersen", "irsen", "orsen", "strocel", "stemcel", "temcel", "leucel", "glutide",
+    "navir", "previr", "buvir", "tegravir", "kinra", "cept",
+)  # fmt: skip
+#: English words that happen to end like a stem
+_INN_NOT = frozenset(
+    _split("""thermostat rheostat hemostat haemostat cryostat photostat aerostat
+    heliostat gyrostat biostat concept concepts except accept intercept percept precept
+    preconcept misconcept cancel parcel chancel excel precancel marcel""")
+)
 _LONG_WORD = re.compile(r"\b[A-Za-z]{6,}\b")
 _CAMEL = re.compile(r"\b(?P<n>[A-Z]?[a-z]+[A-Z][A-Za-z0-9]*|[A-Z]{2,}[a-z]+[A-Za-z]*)\b")
 _LETTER_CODE = re.compile(r"\b[A-Z]{2,6}-(?:[A-Z]{2,6}|\d{1,2})\b(?!-)")
@@ -484,10 +566,17 @@ _TRIAL_NAME_APPOS = re.compile(
 )
 _TRIAL_NAME = re.compile(
     rf"\b(?:[Tt]he|[Ii]ts|[Oo]ur|[Tt]heir)\s+{_TRIAL_ADJ}"
-    r"(?P<n>[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Z][a-z]+[A-Z][\w\-]*|[A-Z][a-z]+-\d+[A-Za-z]?)\s+"
+    r"(?P<n>[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Z][a-z]+[A-Z][\w\-]*|"
+    r"[A-Z][a-z]+-(?:\d+[A-Za-z]?|[A-Z]{1,3}\d{0,3})(?![\w\-]))\s+"
     rf"{_TRIAL_ADJ}(?:trial|study|studies|program)\b"
 )
 
+
+#: a phase or a Roman numeral ("III", "IIb", "I/II", "2/3", "Phase"): never a name
+_PHASE_LIKE = re.compile(
+    r"(?:[Pp]hases?|PHASES?)?[\s\-]*(?:[IVX]+|\d)[abcABC]?(?:\s*[/\-–&]\s*(?:[IVX]+|\d)[abcABC]?)?"
+    r"|[Pp]hases?|PHASES?"
+)
 
 _REGISTRY_ID = re.compile(
     r"(?:NCT|ISRCTN|ACTRN|ChiCTR|CTRI|DRKS|UMIN|IRCT|KCT|NTR|PACTR|EUCTR|JPRN|jRCT)[\-/]?\d"
@@ -528,6 +617,8 @@ def find_products(
         value = value.strip(" ®™\"“”'")
         if len(value) < 2 or value in _COMMON_CAPS or value.upper() in _COMMON_CAPS_UPPER:
             return
+        if _PHASE_LIKE.fullmatch(value):
+            return  # "The Phase III study": a phase is never a name
         out.append(NameMatch(kind, value, span, strength))
 
     end = _end(text, hi)
@@ -554,7 +645,7 @@ def find_products(
             continue
         if _RX3.fullmatch(code) or "%" in code:
             continue
-        if not (_coined(n) or _CODE.fullmatch(n) or _INN.fullmatch(n)):
+        if not (_coined(n) or _CODE.fullmatch(n) or _is_inn(n)):
             # "X (ABC-123)": X is a name when the parenthesis holds a code
             if not (_CODE.fullmatch(code) or _RX4.search(code)):
                 continue
@@ -578,21 +669,35 @@ def find_products(
     if strong_only:
         return out
     for m in _CODE.finditer(text, lo, end) if _DIGIT.search(region) else ():
-        if _CODE_STOP.match(m.group("n")):
-            continue
+        if _CODE_STOP.match(m.group("n").split("-")[0] + "1"):
+            continue  # "NCT0123", "IL-6", "PD-L1": IDs and markers, not products
         add(m.group("n"), m.span("n"), 1)
     for m in _LONG_WORD.finditer(text, lo, end):
         w = m.group(0).lower()
-        if w.endswith(_INN_SUFFIXES):
+        if w.endswith(_INN_SUFFIXES) and _is_inn(m.group(0)):
             add(w, m.span(), 1)
+    if ", " in region and any(w in low for w in _CLASS_WORDS):
+        for m in _CLASS_APPOS.finditer(text, lo, end):
+            # "a newer CDK4/6 inhibitor, veltracib, in 4,000 patients": named after its class
+            n = m.group("n")
+            if n.lower() not in _NOT_APPOS_NAME and not n.endswith("ly") and n not in _PLACES:
+                add(n, m.span("n"), 1)
     for m in _CAMEL.finditer(text, lo, end) if _CAMEL_GATE.search(region) else ():
         add(m.group("n"), m.span("n"), 0)
+    trial_words = "trial" in low or "stud" in low or "program" in low or "phase" in low
     for m in _LETTER_CODE.finditer(text, lo, end) if "-" in region else ():
-        # "MSC-NTF cells", "HYNR-CS injections": a name only beside treatment words
+        # "MSC-NTF cells", "HYNR-CS injections": a name only beside treatment words, or as
+        # the subject of a sentence about a trial ("HYNR-CS had a randomized Phase I/II")
         if not _CODE_STOP.match(m.group(0) + "1"):
-            add(m.group(0), m.span(), 0)
+            subject = trial_words and _CODE_SUBJECT.match(text, m.end())
+            add(m.group(0), m.span(), 1 if subject else 0)
     if "trial" not in low and "stud" not in low and "program" not in low:
         return out
+    for m in _TRIAL_OF.finditer(text, lo, end):
+        # "The Phase III study of Neuronata-R", "a trial of ChondroLift", "trial of OR-MS1"
+        n = m.group("n")
+        if _named_in_trial_of(text, n, m.end("n")):
+            add(n, m.span("n"), 1)
     for m in _trial_name_matches(text, lo, end):
         n = m.group("n")
         if _good_trial_name(n):
@@ -633,10 +738,52 @@ def _trial_name_matches(text: str, lo: int, end: int) -> list[re.Match[str]]:
     return [m for rx in patterns for m in rx.finditer(text, lo, end)]
 
 
+#: a trial's product after "trial of", "study testing" (checked by _named_in_trial_of)
+_TRIAL_OF = re.compile(
+    r"\b(?:trials?|stud(?:y|ies)|programm?e?s?)\s+(?:of|with|testing|evaluating|investigating|"
+    r"assessing|comparing)\s+(?:(?:the|an?|its|their|our)\s+)?"
+    r"(?:(?!(?:in|with|for|from|at|on|by|of|and|or|to|who|that|which|whether|patients|people)\b)"
+    r"[a-z][\w\-]*\s+){0,2}(?P<n>[A-Z][\w]*(?:-[\w]+)*)(?![\w/\-])"
+)
+#: what follows a plain capitalized word that is a product: "trial of Spinraza in SMA"
+_AFTER_PLAIN_NAME = re.compile(
+    r"\s*[,(®™]|\s+(?:in|for|versus|vs\.?|plus|compared|against|as|at)\b"
+)
+#: a verb after a code that is the subject of a trial sentence ("HYNR-CS had a Phase I/II")
+_CODE_SUBJECT = re.compile(
+    r"\s+(?:has|had|is|was|entered|enters|began|begins|completed|completes|showed|shows|met|"
+    r"missed|failed|started|starts|moved|moves|advanced|advances|will\s+(?:enter|begin|start))\b"
+)
+
+
+def _named_in_trial_of(text: str, n: str, end: int) -> bool:
+    """Is ``n``, right after "trial of", the name of what the trial tests?"""
+    if n in _COMMON_CAPS or n in _PLACES or n in _DEMONYMS or n.upper() in _COMMON_CAPS_UPPER:
+        return False
+    if _CONDITION_ABBR.fullmatch(n) or _PHASE_LIKE.fullmatch(n) or _REGISTRY_ID.match(n):
+        return False
+    if _CODE_STOP.match(n) or _CODE_STOP.match(n.split("-")[0] + "1"):
+        return False
+    if _coined(n) or "-" in n or _is_inn(n):
+        return True
+    # a plain capitalized word: a name when a preposition, comma or mark follows it
+    return len(n) >= 4 and not n.isupper() and bool(_AFTER_PLAIN_NAME.match(text, end))
+
+
 def _good_trial_name(n: str) -> bool:
     if n in _COMMON_CAPS or n in _PLACES or len(n) < 3 or _CONDITION_ABBR.fullmatch(n):
         return False
+    if _PHASE_LIKE.fullmatch(n):
+        return False
     return not _REGISTRY_ID.match(n) and n.upper() not in _COMMON_CAPS_UPPER
+
+
+def _is_inn(word: str) -> bool:
+    """A word shaped like an international nonproprietary name ("tofersen", "palbociclib")."""
+    w = word.lower()
+    if len(w) < 6 or not w.endswith(_INN_SUFFIXES) or w in _INN_NOT or not w.isalpha():
+        return False
+    return word[0].islower() or w.endswith(_INN_CAPITAL_SUFFIXES)
 
 
 def _coined(word: str) -> bool:

@@ -1,0 +1,177 @@
+"""Product and sponsor names found from context (names.py), on SAMPLE sentences written for
+these tests (not real documents; the names in them are invented)."""
+
+from __future__ import annotations
+
+import pytest
+
+from trialmatch.claims.extract import extract_text
+from trialmatch.claims.names import find_products, find_sponsors
+
+
+def _products(text: str, strength: int = 1) -> list[str]:
+    return [p.value for p in find_products(text) if p.strength >= strength]
+
+
+def _sponsors(text: str) -> list[str]:
+    return [s.value for s in find_sponsors(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The Phase III study of Ossiva began last year.",
+        "The Phase IIb trial enrolled 40 people.",
+        "The Phase I/II study is open.",
+        "Its Phase IV programme continues.",
+        "The PHASE III TRIAL met its goal.",
+    ],
+)
+def test_a_phase_or_roman_numeral_is_never_a_name(text):
+    names = {p.value for p in find_products(text)}
+    assert not names & {"III", "IIb", "I", "II", "IV", "Phase", "PHASE", "TRIAL"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The Phase III study of Ossiva-T began dosing in May.", "Ossiva-T"),
+        ("The Phase 2/3 trial of MyoBridge is enrolling 150 patients.", "MyoBridge"),
+        ("A randomized trial of Cartivex in knee arthritis is open.", "Cartivex"),
+        ("The study of TQ-M7 enrolled 30 adults.", "TQ-M7"),
+        ("A trial testing whether adding lorvaciclib to letrozole helps has begun.", "lorvaciclib"),
+        ("The study of Zentrafil, given weekly, is under way.", "Zentrafil"),
+    ],
+)
+def test_the_product_after_trial_of_is_a_name(text, name):
+    assert name in _products(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "A study of Japanese patients is planned.",
+        "A study of SOD1 carriers is planned.",
+        "A trial of Hadassah nurses began.",
+        "The Phase 3 study of ALS patients in Boston began.",
+        "A trial of a newer CDK4/6 inhibitor is open.",
+    ],
+)
+def test_people_places_and_markers_after_trial_of_are_not_names(text):
+    assert _products(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("QVX-AB had a randomized, double-blind Phase 2 in Parkinson's disease.", "QVX-AB"),
+        ("Velmora runs an open-label Phase 2 of its VM-NK4 cells in 24 people.", "VM-NK4"),
+        ("Dosing of RT-208 began in a Phase 1 trial.", "RT-208"),
+    ],
+)
+def test_development_codes_beside_trial_words_are_names(text, name):
+    assert name in _products(text)
+
+
+def test_a_letter_code_is_a_name_only_as_the_subject_of_a_trial_sentence():
+    assert "QVX-AB" in _products("QVX-AB entered a Phase 3 trial in 2021.")
+    assert "QVX-AB" not in _products("QVX-AB levels rose in the lab.")
+    assert _products("PD-L1 was measured in the Phase 2 trial.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Patients got sorvatinib or placebo in the trial.", "sorvatinib"),
+        ("A second arm tested relpacept in the study.", "relpacept"),
+        ("The trial compared tenfovir with standard care.", "tenfovir"),
+        ("Arm B received doralistat daily in the trial.", "doralistat"),
+        ("The Phase 1 study of orvastemcel enrolled 9 children.", "orvastemcel"),
+        ("Its own Phase III trial of a newer inhibitor, quentracib, is running.", "quentracib"),
+        ("The trial of anvakinra in gout is over.", "anvakinra"),
+        ("Kelvumab is in a Phase 2 trial.", "kelvumab"),
+    ],
+)
+def test_international_nonproprietary_name_stems_mark_drug_names(text, name):
+    assert name in _products(text)
+
+
+def test_english_words_and_names_that_end_like_a_stem_are_not_drugs():
+    text = (
+        "The trial tested the concept that a thermostat could cancel the parcel, except when "
+        "Dr Gharib and Marcel disagreed with the study."
+    )
+    assert _products(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sponsor"),
+    [
+        ("Meanwhile Tarvena Pharma is running its own Phase 3 trial.", "Tarvena Pharma"),
+        ("However, Ostrion Therapeutics said the trial was on track.", "Ostrion Therapeutics"),
+        ("Separately Lumeris Biosciences began a Phase 1 study.", "Lumeris Biosciences"),
+        ("Yesterday Kavrel Bio dosed its first patient.", "Kavrel Bio"),
+        ("Additionally Solvane Pharmaceuticals filed the trial.", "Solvane Pharmaceuticals"),
+        ("Also Brevant Therapeutics joined the study.", "Brevant Therapeutics"),
+    ],
+)
+def test_a_leading_discourse_word_is_not_part_of_a_company_name(text, sponsor):
+    assert _sponsors(text) == [sponsor]
+
+
+@pytest.mark.parametrize(
+    ("text", "sponsor"),
+    [
+        ("TX-44, a retinal gene therapy from Ocuvant, is in a Phase 2 trial.", "Ocuvant"),
+        ("Myolith, an implant made by Ferrant, is in a pivotal study.", "Ferrant"),
+        ("Ocuvant's TX-44, a retinal gene therapy, is in a Phase 2 trial.", "Ocuvant"),
+        ("The trial is run by Aldora with support from Quensel.", "Quensel"),
+        ("The study is carried out in partnership with Quorvant.", "Quorvant"),
+    ],
+)
+def test_the_company_behind_a_product_in_apposition_is_a_sponsor(text, sponsor):
+    assert sponsor in _sponsors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Stem cells from ALS patients were grown.",
+        "Cells from Korea were used in the trial.",
+        "Parkinson's PD-L1 levels were measured.",
+        "Kelvar's NeuroPath, a cell therapy like ours, was tested.",
+    ],
+)
+def test_places_diseases_markers_and_coined_words_are_not_taken_as_sponsors(text):
+    # a coined word after a possessive may be a company ("Kelvar's NeuroPath unit"): only a
+    # development code marks the possessor as the product's owner
+    assert not set(_sponsors(text)) & {"ALS", "Korea", "Parkinson", "Kelvar"}
+
+
+def test_a_product_named_through_its_cells_and_its_brand_name():
+    text = "The company called its cells NTX-M, and later gave them the brand name CellVira."
+    assert {"NTX-M", "CellVira"} <= set(_products(text, strength=2))
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Dosing with Myelora® began in the trial.", "Myelora"),
+        ("Our product Myelora is in a Phase 2 trial.", "Myelora"),
+        ("Myelora (MY-301) is in a Phase 2 trial.", "MY-301"),
+        ("The MYELO-2 trial enrolled 80 patients.", "MYELO-2"),
+        ("The Ossiva-T trial enrolled 80 patients.", "Ossiva-T"),
+    ],
+)
+def test_presentations_that_worked_before_still_work(text, name):
+    assert name in _products(text)
+
+
+def test_the_name_reaches_the_claim():
+    doc = extract_text(
+        "SAMPLE written for the tests.\n\nThe Phase III study of Ossiva-T began dosing in March "
+        "2022 and has enrolled 90 patients. Meanwhile Tarvena Pharma is running a separate trial."
+    )
+    names = [n for c in doc.claims for n in c.names]
+    assert "Ossiva-T" in names
+    assert "III" not in names
