@@ -904,9 +904,15 @@ class _DocContext:
         if not counts:
             return None
         ranked = counts.most_common()
-        if len(ranked) == 1 or ranked[0][1] > ranked[1][1]:
+        # a page about one company: the only one, or named at least twice as often as any
+        # other (an investor blog on five companies has no main sponsor)
+        if len(ranked) == 1 or ranked[0][1] >= max(3, 2 * ranked[1][1]):
             return canon[ranked[0][0]]
         return None
+
+    def several_sponsors(self) -> bool:
+        """Does the page name more than one company?"""
+        return len(self._sponsors[1]) > 1
 
     def main_conditions(self) -> list[str]:
         counts, forms = self._conditions
@@ -1056,11 +1062,33 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 for p in hits.products.within(*heading)
                 if p.strength >= 1 and p.kind == "product"
             ]
+        section = _section_span(seg, heading, spans[0][0]) if heading is not None else None
+        if not names and section is not None:
+            # "## 1. The NurOwn story ... The company's cells were tested": the one product
+            # the claim's section presents
+            names = _one_value(
+                [p.value for p in hits.products.within(*section) if p.kind == "product"],
+                at_least=2,
+            )
         if not names and ctx.doc_products:
             names = list(ctx.doc_products)
         sponsors = _normalize_sponsors(c.values("sponsors"))
-        if not sponsors and main_sponsor:
-            sponsors = [main_sponsor]
+        if not sponsors:
+            # the company the claim's own paragraphs name; else the page's, if the page is
+            # about one company; else its section's
+            paras = sorted({seg.para_of[seg.sentence_at(a)] for a, _b in spans})
+            around = [
+                ctx.canonical_sponsor(x.value)
+                for p in paras
+                for x in hits.sponsors.within(*seg.paragraphs[p])
+            ]
+            sponsors = _one_value(around)
+            if not sponsors and not around and main_sponsor:
+                sponsors = [main_sponsor]
+            if not sponsors and not around and section is not None and ctx.several_sponsors():
+                sponsors = _one_value(
+                    [ctx.canonical_sponsor(x.value) for x in hits.sponsors.within(*section)]
+                )
         conditions = _expand_conditions(c.values("conditions"), ctx.abbr)
         if not conditions and heading is not None:
             conditions = _expand_conditions(
@@ -1108,6 +1136,25 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     return DocumentClaims(
         doc=doc, sha256=sha256, error=None, claims=tuple(claims), figures=tuple(figures), text=text
     )
+
+
+def _one_value(values: list[str], *, at_least: int = 1) -> list[str]:
+    """``[v]`` when ``values`` hold one distinct value (at least ``at_least`` times), else []."""
+    distinct = {v.lower() for v in values}
+    if len(distinct) == 1 and len(values) >= at_least:
+        return [values[0]]
+    return []
+
+
+def _section_span(seg: Segments, heading: Span, pos: int) -> Span:
+    """From the heading above ``pos`` to the next heading after ``pos`` (or the end)."""
+    si = seg.sentence_at(pos)
+    end = seg.sentences[-1][1]
+    for i in range(si + 1, len(seg.sentences)):
+        if seg.heading[i]:
+            end = seg.sentences[i][0]
+            break
+    return heading[0], end
 
 
 def _section_heading(seg: Segments, pos: int) -> Span | None:

@@ -185,12 +185,11 @@ def _bad_count_context(text: str, start: int, end: int, noun: str) -> bool:
     if _RX2.search(before):
         return True
     if re.search(
-        r"(?:\d|\b(?:one|two|three|four|five|ten))\s+(?:in|out\s+of\s+every|of\s+every)\s+"
+        r"(?:(?<![\w\-.])\d+|\b(?:one|two|three|four|five|ten))\s+(?:in|out\s+of\s+every|of\s+every)\s+"
         r"(?:every\s+)?$|\bevery\s+$|\bper\s+$",
         before,
     ):
-        return True  # "2 in every 1,000 children": a rate
-        return True
+        return True  # "2 in every 1,000 children", "1 in 5 patients": a rate; not "RX-2 in 12"
     return bool(_RX3.match(after))
 
 

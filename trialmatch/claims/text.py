@@ -153,6 +153,9 @@ _JOINERS = frozenset(
 )
 
 
+_MD_HEADING = re.compile(r"#{1,6}[ \t]+\S[^\n]{0,150}$", re.MULTILINE)
+
+
 def segment(text: str) -> Segments:
     """Split ``text`` into paragraphs and sentences (spans into ``text``)."""
     sentences: list[Span] = []
@@ -198,6 +201,13 @@ def segment(text: str) -> Segments:
             rstart, rend = run[0][0], run[-1][1]
             single_line = len(run) == 1
             s = rstart
+            if single_line and text.startswith("#", rstart) and _MD_HEADING.match(text, rstart):
+                # "## 1. The NurOwn story": a markdown heading is one heading, numbered or not
+                span = _trim(text, rstart, rend)
+                sentences.append(span)
+                para_of.append(pidx)
+                heading.append(True)
+                continue
             for m in _SENT_END.finditer(text, rstart, rend):
                 end = m.end()
                 if not _NEXT_START.match(text, end, rend):
