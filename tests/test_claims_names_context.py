@@ -175,3 +175,23 @@ def test_the_name_reaches_the_claim():
     names = [n for c in doc.claims for n in c.names]
     assert "Ossiva-T" in names
     assert "III" not in names
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        (
+            "A Ferrara, presso l'Azienda Ospedaliera San Luca, è iniziato lo studio.",
+            "Azienda Ospedaliera San Luca",
+        ),
+        ("Die Studie läuft im Universitätsklinikum Freiburg.", "Universitätsklinikum Freiburg"),
+        (
+            "L'essai a lieu au Centre Hospitalier Universitaire de Nantes.",
+            "Centre Hospitalier Universitaire de Nantes",
+        ),
+    ],
+)
+def test_institution_words_of_other_languages_make_site_names(text, site):
+    from trialmatch.claims.names import find_sites
+
+    assert site in [s.value for s in find_sites(text)]

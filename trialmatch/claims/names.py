@@ -393,7 +393,9 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
 
 # ------------------------------------------------------------------------------ sites
 _SITE_WORD = (
-    r"(?:Hospitals?|Medical\s+Cent(?:er|re)|Cent(?:er|re)|Clinic|Clinics|Klinik|Klinikum|Institute|"
+    r"(?:Centre\s+Hospitalier|Hospitalier|Universitätsklinikum|"
+    r"Azienda\s+Ospedaliera(?:[\s\-]+Universitaria)?|Azienda\s+Sanitaria|Krankenhaus|Ziekenhuis|"
+    r"Hospitals?|Medical\s+Cent(?:er|re)|Cent(?:er|re)|Clinic|Clinics|Klinik|Klinikum|Institute|"
     r"Institut|University|Universit[àäy]|College|Infirmary|Health\s+System|Health|Hôpital|Hopital|"
     r"Ospedale|Policlinico|Charité|Foundation|Sanatorium|Medical\s+Organi[sz]ation)"
 )
@@ -415,7 +417,7 @@ _SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", 
 _SITE_KEYS = (
     "hospital", "cent", "clinic", "klinik", "institut", "universit", "college", "infirmary",
     "health", "hôpital", "hopital", "ospedale", "policlinico", "charité", "foundation",
-    "sanatorium", "organi",
+    "sanatorium", "organi", "azienda", "krankenhaus", "ziekenhuis", "hospitalier",
 )  # fmt: skip
 
 
