@@ -195,3 +195,22 @@ def test_institution_words_of_other_languages_make_site_names(text, site):
     from trialmatch.claims.names import find_sites
 
     assert site in [s.value for s in find_sites(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Patients continued the treatment from Day 1 to Week 12.",
+        "The clinic grows stem cells from Umbilical Cord blood.",
+        "Its therapy uses cells from Bone Marrow.",
+    ],
+)
+def test_time_points_and_cell_sources_after_from_are_not_sponsors(text):
+    assert _sponsors(text) == []
+
+
+def test_an_inn_found_by_several_rules_is_kept_in_lower_case_only():
+    found = _products(
+        "Argenta is testing a new antibody, lerdamab, in a trial of Lerdamab in gout."
+    )
+    assert found == ["lerdamab", "lerdamab"]

@@ -276,7 +276,15 @@ _SPONSOR_ROLES = [
 ]
 #: the roles that take any capitalized word: check for places and disease acronyms
 _LOOSE_ROLES = frozenset([4, 6, 7, 8, 9])
+_MADE_FROM = 7
 _POSSESSOR_OF_CODE = 8
+#: what cells and drugs are made from, often capitalized on clinic pages
+_SOURCE_WORDS = frozenset(
+    _split("""Umbilical Cord Bone Marrow Adipose Tissue Blood Fat Placenta Placental Amniotic
+    Fluid Skin Donor Donors Own Peripheral Wharton's Wharton’s Jelly Dental Pulp Tooth Teeth
+    Embryonic Fetal Foetal Neural Plant Plants Yeast Animal Animals""")
+)
+_DIGIT_NEXT = re.compile(r"\s*\d")
 _NEXT_TOKEN = re.compile(r"[\w\-]+")
 _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
 
@@ -382,6 +390,12 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
             name = _clean_org(raw)
             if i in _LOOSE_ROLES and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
                 continue
+            if i in _LOOSE_ROLES and _DIGIT_NEXT.match(text, m.end("n")):
+                continue  # "treatment from Day 1", "cells from Week 12": a time point
+            if i == _MADE_FROM and any(
+                w in _COMMON_CAPS or w in _SOURCE_WORDS for w in name.split()
+            ):
+                continue  # "stem cells from Bone Marrow": the source, not a company
             if i == _POSSESSOR_OF_CODE:
                 code = _NEXT_TOKEN.match(text, m.end())
                 if code and _CODE_STOP.match(code.group().split("-")[0] + "1"):
@@ -682,8 +696,9 @@ def find_products(
         for m in _CLASS_APPOS.finditer(text, lo, end):
             # "a newer CDK4/6 inhibitor, veltracib, in 4,000 patients": named after its class
             n = m.group("n")
-            if n.lower() not in _NOT_APPOS_NAME and not n.endswith("ly") and n not in _PLACES:
-                add(n, m.span("n"), 1)
+            if n.lower() in _NOT_APPOS_NAME or n.endswith("ly") or n in _PLACES or _is_inn(n):
+                continue  # an INN is already added (lower-cased) by the stem loop
+            add(n, m.span("n"), 1)
     for m in _CAMEL.finditer(text, lo, end) if _CAMEL_GATE.search(region) else ():
         add(m.group("n"), m.span("n"), 0)
     trial_words = "trial" in low or "stud" in low or "program" in low or "phase" in low
@@ -698,7 +713,7 @@ def find_products(
     for m in _TRIAL_OF.finditer(text, lo, end):
         # "The Phase III study of Neuronata-R", "a trial of ChondroLift", "trial of OR-MS1"
         n = m.group("n")
-        if _named_in_trial_of(text, n, m.end("n")):
+        if not _is_inn(n) and _named_in_trial_of(text, n, m.end("n")):
             add(n, m.span("n"), 1)
     for m in _trial_name_matches(text, lo, end):
         n = m.group("n")
