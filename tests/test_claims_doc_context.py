@@ -55,3 +55,23 @@ def test_a_numbered_markdown_heading_is_one_heading():
         "It began in 2019.",
     ]
     assert seg.heading == (True, False)
+
+
+def test_a_comparison_with_placebo_in_a_number_of_patients_is_a_trial():
+    # SAMPLE text written for the tests: a forum reply, no trial noun
+    text = (
+        "Pulmora Therapeutics sells an inhaler. Pulmora Therapeutics also runs a clinic.\n\n"
+        "It was the Lindqvist group at Lakeside University Hospital. They compared cord "
+        "blood cells against placebo in 40 children with autism: 20 got cells and 20 got "
+        "placebo."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 40 and [a.n for a in claim.arms] == [20, 20]
+    assert "Lakeside University Hospital" in claim.sites
+    assert claim.sponsors == ()  # a company named in passing is not the hospital's sponsor
+
+
+def test_placebo_without_participants_is_no_trial():
+    # SAMPLE text written for the tests
+    text = "Our cream works better than placebo, say 90% of users."
+    assert extract_text(text).claims == ()

@@ -142,7 +142,7 @@ def enrollment_of(
 
 
 _ARM_GATE = re.compile(
-    r"receiv|given|\bget\b|treated|randomi|assign|allocat|remaining|other|n\s?=|underw|undergo",
+    r"receiv|given|\bg[eo]t\b|treated|randomi|assign|allocat|remaining|other|n\s?=|underw|undergo",
     re.IGNORECASE,
 )
 
@@ -165,6 +165,7 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
             "alloc",
             "underw",
             "undergo",
+            "got",
         )
     ):
         patterns.append(_ARM_PATTERNS[0])

@@ -200,6 +200,8 @@ for _w in ("cells", "mscs", "ml", "cc"):
     _CATEGORY[_w] = "dose"
 for _w in ("month", "months", "year", "years"):
     _CATEGORY[_w] = "dur"
+for _w in ("placebo", "sham"):
+    _CATEGORY[_w] = "ctrl"
 for _w in ("n", "which", "whom", "them"):
     _CATEGORY[_w] = "which"
 for _w in _split(
@@ -370,6 +372,7 @@ class _Hits:
             | ts.get("fnoun", set())
             | ts.get("phase", set())
             | ts.get("reg", set())
+            | ts.get("ctrl", set())
         )
 
     def find_trial_names(self, sentence_indices) -> set[int]:
@@ -493,8 +496,10 @@ def _mention_for_sentence(
     """The trial mention sentence ``si`` makes, or None (no trial noun, generic, animal...)."""
     lo, hi = seg.sentences[si]
     anchors = _anchor_spans(text, seg, hits, si)
-    if not anchors or _in_ranges(lo, ref_lines):
+    if _in_ranges(lo, ref_lines):
         return None
+    if not anchors:
+        return _controlled_comparison(text, seg, hits, si, ctx)
     has_id = any(k == "id" for _, _, k in anchors)
     has_phase = any(k == "phase" for _, _, k in anchors)
     identity = has_id or has_phase
@@ -578,6 +583,43 @@ _ANOTHER_OPENING = re.compile(
     r"\W*(?:(?:and|but|then|so)\s+)?(?:another|a\s+(?:second|third|further)|one\s+more)\b",
     re.IGNORECASE,
 )
+_COMPARED = re.compile(
+    r"\b(?:compar\w*|versus|vs\.?|against|randomi[sz]\w*)\b[^.;]{0,120}?\b(?:placebo|sham)\b"
+    r"|\b(?:placebo|sham)[\s\-]+control\w*",
+    re.IGNORECASE,
+)
+
+
+def _controlled_comparison(
+    text: str, seg: Segments, hits: _Hits, si: int, ctx: _DocContext
+) -> G.Mention | None:
+    """ "They compared intrathecal and intravenous cells against placebo in 48 patients: ...":
+    a comparison with placebo or sham in a number of participants is a trial even when no
+    trial noun names it."""
+    lo, hi = seg.sentences[si]
+    if si not in hits.sentences_with("ctrl") or not _COMPARED.search(text, lo, hi):
+        return None
+    probe = G.Mention(span=(lo, hi), sentence=si, paragraph=seg.para_of[si], kind="bare")
+    _fill(probe, text, lo, hi, hits, ctx, core=True)
+    if probe.enrollment is None:
+        return None
+    if si > 0 and seg.para_of[si - 1] == seg.para_of[si] and _PRONOUN_START.match(text, lo):
+        # "It's the X group at Hadassah Medical Organization. They compared ...": who and where
+        plo, phi = seg.sentences[si - 1]
+        before = G.Mention(span=(plo, phi), sentence=si - 1, paragraph=probe.paragraph, kind="bare")
+        _fill(before, text, plo, phi, hits, ctx, core=False)
+        for attr in ("sites", "countries", "sponsors"):
+            for v in getattr(before, attr):
+                _add(getattr(probe, attr), v)
+        if before.sites or before.sponsors:
+            probe.extra_spans.insert(0, (plo, phi))
+    probe.filled = True
+    return probe
+
+
+_PRONOUN_START = re.compile(r"(?:they|it|he|she|we|the\s+(?:researchers|team|doctors))\b", re.I)
+
+
 _DATELINE_AFTER = re.compile(
     r"[*_]*\s*(?:/\s*[A-Za-z][\w ]*/\s*|\([A-Za-z][\w .]*\)\s*)?[*_]*\s*(?:--|—|–|-\s|:)"
 )
@@ -904,11 +946,15 @@ class _DocContext:
         if not counts:
             return None
         ranked = counts.most_common()
-        # a page about one company: the only one, or named at least twice as often as any
-        # other (an investor blog on five companies has no main sponsor)
+        # a page about one company: the only one; or one named at least three times and twice
+        # as often as any other (an investor blog on five companies has no main sponsor)
         if len(ranked) == 1 or ranked[0][1] >= max(3, 2 * ranked[1][1]):
             return canon[ranked[0][0]]
         return None
+
+    def sponsor_mentions(self, name: str) -> int:
+        """How often the page names company ``name``."""
+        return self._sponsors[1].get(name.lower(), 0)
 
     def several_sponsors(self) -> bool:
         """Does the page name more than one company?"""
@@ -1083,7 +1129,14 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 for x in hits.sponsors.within(*seg.paragraphs[p])
             ]
             sponsors = _one_value(around)
-            if not sponsors and not around and main_sponsor:
+            if (
+                not sponsors
+                and not around
+                and main_sponsor
+                and (not c.values("sites") or ctx.sponsor_mentions(main_sponsor) >= 3)
+            ):
+                # a trial at a named institution takes a company named only in passing
+                # (a forum: "the Hadassah trial ... Oremira's trial") from nowhere
                 sponsors = [main_sponsor]
             if not sponsors and not around and section is not None and ctx.several_sponsors():
                 sponsors = _one_value(
