@@ -617,7 +617,9 @@ def _controlled_comparison(
     return probe
 
 
-_PRONOUN_START = re.compile(r"(?:they|it|he|she|we|the\s+(?:researchers|team|doctors))\b", re.I)
+_PRONOUN_START = re.compile(
+    r"(?:they|it|he|she|we|the\s+(?:researchers|team|doctors))\b", re.IGNORECASE
+)
 
 
 _DATELINE_AFTER = re.compile(
