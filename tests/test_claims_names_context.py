@@ -214,3 +214,28 @@ def test_an_inn_found_by_several_rules_is_kept_in_lower_case_only():
         "Argenta is testing a new antibody, lerdamab, in a trial of Lerdamab in gout."
     )
     assert found == ["lerdamab", "lerdamab"]
+
+
+@pytest.mark.parametrize(
+    ("text", "sponsor"),
+    [
+        ("The Boston biotech company Travion said its Phase 2 trial is full.", "Travion"),
+        ("Brněnská společnost Medivon zahájila klinickou studii.", "Medivon"),
+        ("Die Firma Kardexa GmbH startet eine Studie.", "Kardexa"),
+        ("Shares of the drugmaker Selvoria's rival fell after the trial.", "Selvoria"),
+    ],
+)
+def test_a_company_noun_before_a_name_makes_it_a_sponsor(text, sponsor):
+    assert sponsor in _sponsors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The company CEO Dana Whitfield said.",
+        "The company Phase 3 trial began.",
+        "the company. The",
+    ],
+)
+def test_titles_and_phases_after_company_are_not_sponsors(text):
+    assert _sponsors(text) == []

@@ -196,6 +196,10 @@ _TICKER = re.compile(
     r"\((?:NASDAQ|Nasdaq|NYSE|NYSE\s+American|TSX|TSXV|ASX|LSE|AIM|OTCQB|OTCQX|OTC|Euronext|SIX|"
     r"KOSDAQ|KRX|TASE|HKEX|SSE|SZSE|TYO|FRA|XETRA)(?:\s*[A-Za-z]*)?\s*:\s*[A-Z.]{1,6}"
 )
+_COMPANY_NOUNS = (
+    "company", "firm", "biotech", "startup", "drugmaker", "společnost", "unternehmen",
+    "società", "empresa", "compañía", "société", "entreprise", "spółka",
+)  # fmt: skip
 #: (words that must be in the sentence, pattern with the name in group "n")
 _SPONSOR_ROLES = [
     (
@@ -273,10 +277,24 @@ _SPONSOR_ROLES = [
             rf"(?:the\s+)?(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
         ),
     ),
+    (
+        # "the biotech company Kalvora", "společnost Bioinova", "die Firma Medrix", "la società X"
+        _COMPANY_NOUNS,
+        re.compile(
+            r"\b(?:company|firm|biotech|startup|drugmaker|společnost|firma|Firma|Unternehmen|"
+            r"società|empresa|compañía|société|entreprise|spółka)[ \t]+"
+            rf"(?P<n>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}})"
+        ),
+    ),
 ]
 #: the roles that take any capitalized word: check for places and disease acronyms
-_LOOSE_ROLES = frozenset([4, 6, 7, 8, 9])
+_LOOSE_ROLES = frozenset([4, 6, 7, 8, 9, 10])
 _MADE_FROM = 7
+_COMPANY_NOUN = 10
+_TITLE_WORDS = frozenset(
+    _split("""Founder Co-founder Cofounder Executive Spokesperson Spokesman Spokeswoman Chair
+    Chairwoman Head Vice Senior Manager Partner Partners""")
+)
 _POSSESSOR_OF_CODE = 8
 #: what cells and drugs are made from, often capitalized on clinic pages
 _SOURCE_WORDS = frozenset(
@@ -290,7 +308,7 @@ _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
 
 
 def _clean_org(name: str) -> str:
-    name = re.sub(r"\s+", " ", name).strip(" ,.;:'’\"“”")
+    name = _POSSESSIVE_END.sub("", re.sub(r"\s+", " ", name)).strip(" ,.;:'’\"“”")
     name = re.sub(r"^(?:The|the|An?|Our|our)\s+", "", name)
     name = re.sub(r"^(?:[\w.]+\s+)*[\w.]+-based\s+", "", name)  # "San Diego-based X" -> "X"
     name = _LEGAL_STRIP.sub("", name)
@@ -302,6 +320,7 @@ def _clean_org(name: str) -> str:
 
 #: a leading word that is not part of an organisation's name: a function or discourse word
 #: ("Meanwhile Orlanta Pharma", "However Axon Bio") or a sentence adverb ("Separately", "Notably")
+_POSSESSIVE_END = re.compile(r"['’]s$")
 _ORG_BAD_START = re.compile(
     r"^(?:In|On|At|For|With|From|By|Of|And|Or|But|Since|After|Before|During|When|While|"
     r"According|Following|Today|Now|Also|This|That|These|Those|Its|It|We|They|He|She|Our|"
@@ -311,7 +330,7 @@ _ORG_BAD_START = re.compile(
     r"Because|Although|Though|Where|Whereas|Why|How|What|Which|Who|Whose|Both|Each|Unlike|Like|"
     r"Including|Only|Even|Just|Once|Until|Upon|Within|Without|Despite|Did|Does|Is|Are|Was|"
     r"Were|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Not|No|Yes|Shares|Investors|"
-    r"Analysts|Sources|"
+    r"Analysts|Sources|Die|Der|Das|Firma|Společnost|"
     r"[A-Z][a-z]{2,}(?:ally|ately|ously|ently|antly|ively|ilarly|ularly|edly|ably|ibly|fully))\s+"
 )
 
@@ -392,10 +411,11 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
                 continue
             if i in _LOOSE_ROLES and _DIGIT_NEXT.match(text, m.end("n")):
                 continue  # "treatment from Day 1", "cells from Week 12": a time point
-            if i == _MADE_FROM and any(
-                w in _COMMON_CAPS or w in _SOURCE_WORDS for w in name.split()
-            ):
+            words = name.split()
+            if i == _MADE_FROM and any(w in _COMMON_CAPS or w in _SOURCE_WORDS for w in words):
                 continue  # "stem cells from Bone Marrow": the source, not a company
+            if i == _COMPANY_NOUN and any(w in _COMMON_CAPS or w in _TITLE_WORDS for w in words):
+                continue  # "the company CEO John Smith", "the company Phase 3 trial"
             if i == _POSSESSOR_OF_CODE:
                 code = _NEXT_TOKEN.match(text, m.end())
                 if code and _CODE_STOP.match(code.group().split("-")[0] + "1"):
