@@ -64,3 +64,16 @@ def test_the_same_registry_id_joins_even_when_called_another_look():
         "NCT01234567, listing 12 sites in the US."
     )
     assert claim.nct_ids == ("NCT01234567",) and claim.enrollment == 200
+
+
+def test_a_follow_up_study_and_the_next_study_are_other_trials():
+    # SAMPLE text written for the tests
+    claims = _claims(
+        "The Phase 1 trial of NX-5 enrolled 15 patients. A follow-up study began in "
+        "March 2020. The next study of NX-5 will open in 2024."
+    )
+    assert [(c.phases, c.enrollment, [d.start for d in c.dates]) for c in claims] == [
+        (("PHASE1",), 15, []),
+        ((), None, ["2020-03"]),
+        ((), None, ["2024"]),
+    ]

@@ -560,7 +560,7 @@ def _mention_for_sentence(
     # the sentence's kind: an introduction (indefinite / counted) wins over a reference back
     order = {"counted": 0, "indefinite": 1, "definite": 2, "bare": 3}
     kind, count, explicit, is_new = min(kinds, key=lambda k: order[k[0]])
-    is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted"))
+    is_new = any(k[3] for k in kinds if k[0] in ("indefinite", "counted", "definite"))
     if kind in ("indefinite", "counted") and _ANOTHER_OPENING.match(text, lo, hi):
         is_new = True  # "Another one I saw advertised: X has an open-label Phase 2 ..."
     if probe is not None:  # already read: keep what it found

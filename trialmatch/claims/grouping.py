@@ -44,7 +44,7 @@ _INDEFINITE = frozenset(_split("a an another")) | set(L.INDEFINITE)
 _NEW_WORDS = frozenset(
     _split(
         "new another second next additional separate different future further subsequent upcoming "
-        "follow-on "
+        "follow-on follow-up "
         "own rival competing competitor"
     )
 ) | set(L.NEW_WORDS)
@@ -53,6 +53,8 @@ _NEW_WORDS = frozenset(
 _ONWARD = frozenset(
     _split("also move moved moving advance advanced advancing progress progressed proceed")
 )
+#: words that make even a definite mention another trial ("the next study")
+_ORDINAL_NEW = frozenset(_split("next second third follow-up follow-on subsequent later"))
 _COUNT_WORDS = {
     "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
     "ten": 10, "both": 2, "twin": 2, "dual": 2, "2": 2, "3": 3, "4": 4, "5": 5, "6": 6,
@@ -488,6 +490,8 @@ def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int
         if low in _NEW_WORDS:
             is_new = True
         if low in _DEFINITE:
+            # "the next study", "the second trial": another trial after the one told of
+            is_new = any(t.lower() in _ORDINAL_NEW for t, _p in tokens[i + 1 :])
             return "definite", 1, False, is_new
         if low in _INDEFINITE:
             if low == "another" or any(t.lower() in _ONWARD for t, _p in tokens[max(0, i - 3) : i]):
