@@ -113,3 +113,18 @@ def test_month_names_and_slavic_phase_order():
         ("PHASE2",),
         ("PHASE2",),
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "U 40 procent pacientů se zlepšil stav.",
+        "Il 40 per cento dei pazienti è migliorato.",
+        "El 40 por ciento de los pacientes mejoró.",
+        "Bei 40 Prozent der Patienten besserte sich der Zustand.",
+        "У 40 відсотків пацієнтів стан покращився.",
+    ],
+)
+def test_per_cent_in_words_is_a_percentage_not_a_count(text):
+    # SAMPLE sentences written for the tests
+    assert [(f.value, f.unit) for f in extract_text(text).figures] == [(40, "percent")]

@@ -231,6 +231,7 @@ for _cat, _ws in (
     ("phase", _split("fase fáze fáza fázy faza fazy fazie фаза фази фазі фазы фазе phasen")),
     ("person", L.PERSON_NOUNS),
     ("dose", L.CELL_WORDS),
+    ("pct", L.PERCENT_TRIGGERS),
     ("fmonth", [m for m in L.MONTHS if m not in ENGLISH_MONTHS]),
 ):
     for _w in _ws:

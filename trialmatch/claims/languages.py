@@ -61,6 +61,13 @@ PERSON_NOUNS = _words(
     пациентов пациенты больных участников детей
     """
 )
+#: "per cent" (regex alternation) and its trigger words (lower case)
+PERCENT_WORDS = (
+    r"procent\w*|prozent|por\s?ciento|per\s?cento|pour\s?cent|por\s?cento|відсотк\w*|процент\w*"
+)
+PERCENT_TRIGGERS = _words(
+    "procent procenta procentů prozent ciento cento відсотків відсотки процентов"
+)
 #: "cells" (lower case) and "million" (regex alternation, lower case)
 CELL_WORDS = _words("células cellule cellules zellen buněk buniek komórek клітин клеток")
 MILLION = (

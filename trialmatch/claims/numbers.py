@@ -107,13 +107,15 @@ _PERSON_ALL = _PERSON[:-1] + "|" + L.trie_regex(L.PERSON_NOUNS) + ")"
 _STOP_WORDS = (
     r"study|studies|trials?|phase|will|be|been|who|which|that|the|a|an|these|those|of|in|on|at|"
     r"to|for|with|by|from|per|and|or|was|were|is|are|had|has|have|years?|months?|weeks?|days?|"
-    r"hours?|times|sessions?|deaths?|mg|ml|cells?|percent"
+    r"hours?|times|sessions?|deaths?|mg|ml|cells?|percent|procent\w*|prozent|ciento|cento|"
+    r"відсотк\w*|процент\w*"
 )
 _MODS = rf"(?:(?!(?:{_STOP_WORDS})\b)[A-Za-z][\w'’\-]*[ \t\u00a0]+){{0,4}}?"
 _STOP_MOD = re.compile(rf"\d|%|\b(?:{_STOP_WORDS})\b", re.IGNORECASE)
 
 _PERCENT = re.compile(
-    rf"(?P<num>{_DIGITS})(?:\s*(?:[-–]|to)\s*(?P<num2>{_DIGITS}))?\s?(?P<unit>%|\s?per\s?cent\b|\s?pct\b)",
+    rf"(?P<num>{_DIGITS})(?:\s*(?:[-–]|to)\s*(?P<num2>{_DIGITS}))?\s?"
+    rf"(?P<unit>%|\s?per\s?cent\b|\s?pct\b|\s?(?:{L.PERCENT_WORDS})\b)",
     re.IGNORECASE,
 )
 _COUNT = re.compile(
