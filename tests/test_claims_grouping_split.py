@@ -77,3 +77,12 @@ def test_a_follow_up_study_and_the_next_study_are_other_trials():
         ((), None, ["2020-03"]),
         ((), None, ["2024"]),
     ]
+
+
+def test_also_announcing_news_of_the_same_trial_is_not_another_trial():
+    # SAMPLE text written for the tests
+    (claim,) = _claims(
+        "The Phase 3 trial enrolled 200 patients. The company also announced that a Phase 3 "
+        "trial readout is due in 2025."
+    )
+    assert claim.phases == ("PHASE3",) and claim.enrollment == 200

@@ -51,7 +51,12 @@ _NEW_WORDS = frozenset(
 #: words just before an indefinite article that introduce one more trial ("also a Phase II",
 #: "move to a multicenter study", "advance to a Phase 3")
 _ONWARD = frozenset(
-    _split("also move moved moving advance advanced advancing progress progressed proceed")
+    _split("move moved moving advance advanced advancing progress progressed proceed")
+)
+#: "also" counts right before the article or one of these verbs: "There was also a ...",
+#: "is also running a ...", but not "also announced that a Phase 3 trial ..."
+_ALSO_VERBS = frozenset(
+    _split("is was are were has had have runs ran running run plans planned started began")
 )
 #: words that make even a definite mention another trial ("the next study")
 _ORDINAL_NEW = frozenset(_split("next second third follow-up follow-on subsequent later"))
@@ -494,7 +499,13 @@ def classify_noun(text: str, sent_start: int, noun_start: int) -> tuple[str, int
             is_new = any(t.lower() in _ORDINAL_NEW for t, _p in tokens[i + 1 :])
             return "definite", 1, False, is_new
         if low in _INDEFINITE:
-            if low == "another" or any(t.lower() in _ONWARD for t, _p in tokens[max(0, i - 3) : i]):
+            before3 = [t.lower() for t, _p in tokens[max(0, i - 3) : i]]
+            if (
+                low == "another"
+                or any(t in _ONWARD for t in before3)
+                or before3[-1:] == ["also"]
+                or (before3[-2:-1] == ["also"] and before3[-1] in _ALSO_VERBS)
+            ):
                 # "There was also a Phase II ...", "let the company move to a multicenter
                 # study": another trial besides the one told of
                 is_new = True
