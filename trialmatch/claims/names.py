@@ -250,12 +250,10 @@ _SPONSOR_ROLES = [
     ),
     (
         # "a cardiosphere-derived cell therapy from Cardiomere", "an implant made by Osteon"
-        ("from", " by "),
+        # (matched at each "from"/"by"; the treatment noun before it is _MADE_FROM_BEFORE)
+        ("from ", "by "),
         re.compile(
-            r"\b(?:therapy|therapies|treatment|drug|product|candidate|implant|vaccine|device|"
-            r"antibody|compound|medicine|cells|technology|platform)\s+"
-            r"(?:(?:developed|made|manufactured|marketed|discovered|licensed|produced|sold)\s+)?"
-            rf"(?:from|by)\s+(?:the\s+(?:[a-z][\w\-]*\s+){{0,2}})?"
+            rf"\b(?:from|by)\s+(?:the\s+(?:[a-z][\w\-]*\s+){{0,2}})?"
             rf"(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
         ),
     ),
@@ -290,6 +288,11 @@ _SPONSOR_ROLES = [
 #: the roles that take any capitalized word: check for places and disease acronyms
 _LOOSE_ROLES = frozenset([4, 6, 7, 8, 9, 10])
 _MADE_FROM = 7
+_MADE_FROM_BEFORE = re.compile(
+    r"\b(?:therapy|therapies|treatment|drug|product|candidate|implant|vaccine|device|antibody|"
+    r"compound|medicine|cells|technology|platform)\s+"
+    r"(?:(?:developed|made|manufactured|marketed|discovered|licensed|produced|sold)\s+)?$"
+)
 _COMPANY_NOUN = 10
 _TITLE_WORDS = frozenset(
     _split("""Founder Co-founder Cofounder Executive Spokesperson Spokesman Spokeswoman Chair
@@ -402,9 +405,22 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         if name and name not in _COMMON_CAPS:
             out.append(NameMatch("sponsor", name, (m.end("name") - len(raw), m.end("name")), 2))
     for i, (keys, rx) in enumerate(_SPONSOR_ROLES):
-        if not any(k in low for k in keys):
+        for k in keys:  # a plain loop: cheaper than any() over a generator
+            if k in low:
+                break
+        else:
             continue
-        for m in rx.finditer(text, lo, end):
+        if i == _POSSESSOR_OF_CODE and "-" not in region and not _DIGIT.search(region):
+            continue  # no code in the sentence
+        if i == _MADE_FROM or i == _COMPANY_NOUN:
+            found = _matches_at(rx, text, low, lo, end, keys)  # a few anchored matches
+        else:
+            found = rx.finditer(text, lo, end)
+        for m in found:
+            if i == _MADE_FROM and not _MADE_FROM_BEFORE.search(
+                text, max(lo, m.start() - 48), m.start()
+            ):
+                continue
             raw = _trim_org(m.group("n"))
             name = _clean_org(raw)
             if i in _LOOSE_ROLES and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
@@ -528,11 +544,24 @@ _CLASS_APPOS = re.compile(
     r"molecule|analog(?:ue)?|vaccine|therapy|treatment|candidate|degrader)s?,\s+"
     r"(?P<n>[a-z][a-z\-]{4,}|[A-Z][a-z][\w\-]{3,})(?=\s*[,;)–—]|\s+\()"
 )
-_CLASS_WORDS = (
-    "inhibitor", "antibod", "agonist", "antagonist", "blocker", "modulator", "drug", "medicine",
-    "compound", "pill", "molecule", "analog", "vaccine", "therap", "treatment", "candidate",
-    "degrader",
-)  # fmt: skip
+_CLASS_WORDS = tuple(
+    w + end
+    for w in _split("""inhibitor antibody antibodies agonist antagonist blocker modulator drug
+    medicine compound pill molecule analog analogue vaccine therapy treatment candidate degrader""")
+    for end in ("", "s")
+)
+
+
+def _class_word_before_comma(low: str) -> bool:
+    """Does a drug-class word ("inhibitor", "antibody") end right before a ", "?"""
+    j = low.find(", ")
+    while j >= 0:
+        if low.endswith(_CLASS_WORDS, 0, j):
+            return True
+        j = low.find(", ", j + 2)
+    return False
+
+
 #: words that close such an apposition without being a name ("a drug, however, ...")
 _NOT_APPOS_NAME = frozenset(
     _split("""however therefore though although which whereas meanwhile instead again already
@@ -712,7 +741,7 @@ def find_products(
         w = m.group(0).lower()
         if w.endswith(_INN_SUFFIXES) and _is_inn(m.group(0)):
             add(w, m.span(), 1)
-    if ", " in region and any(w in low for w in _CLASS_WORDS):
+    if ", " in region and _class_word_before_comma(low):
         for m in _CLASS_APPOS.finditer(text, lo, end):
             # "a newer CDK4/6 inhibitor, veltracib, in 4,000 patients": named after its class
             n = m.group("n")
@@ -730,7 +759,7 @@ def find_products(
             add(m.group(0), m.span(), 1 if subject else 0)
     if "trial" not in low and "stud" not in low and "program" not in low:
         return out
-    for m in _TRIAL_OF.finditer(text, lo, end):
+    for m in _matches_at(_TRIAL_OF, text, low, lo, end, ("trial", "stud", "program")):
         # "The Phase III study of Neuronata-R", "a trial of ChondroLift", "trial of OR-MS1"
         n = m.group("n")
         if not _is_inn(n) and _named_in_trial_of(text, n, m.end("n")):
@@ -791,6 +820,22 @@ _CODE_SUBJECT = re.compile(
     r"\s+(?:has|had|is|was|entered|enters|began|begins|completed|completes|showed|shows|met|"
     r"missed|failed|started|starts|moved|moves|advanced|advances|will\s+(?:enter|begin|start))\b"
 )
+
+
+def _matches_at(
+    rx: re.Pattern[str], text: str, low: str, lo: int, end: int, keys: tuple[str, ...]
+) -> list[re.Match[str]]:
+    """``rx`` matched where one of ``keys`` starts in the lower-cased region ``low`` (which
+    begins at ``lo``): a few anchored matches instead of a scan of the whole sentence."""
+    out = []
+    for k in keys:
+        j = low.find(k)
+        while j >= 0:
+            m = rx.match(text, lo + j, end)
+            if m:
+                out.append(m)
+            j = low.find(k, j + 1)
+    return out
 
 
 def _named_in_trial_of(text: str, n: str, end: int) -> bool:
