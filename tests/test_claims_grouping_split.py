@@ -86,3 +86,12 @@ def test_also_announcing_news_of_the_same_trial_is_not_another_trial():
         "trial readout is due in 2025."
     )
     assert claim.phases == ("PHASE3",) and claim.enrollment == 200
+
+
+def test_the_same_registry_id_with_another_phase_written_is_the_same_trial():
+    # SAMPLE text written for the tests
+    (claim,) = _claims(
+        "The Phase 2/3 trial (NCT07654321) enrolled 300 patients. Results of the Phase 3 "
+        "trial (NCT07654321) are expected in 2026."
+    )
+    assert claim.nct_ids == ("NCT07654321",) and claim.enrollment == 300

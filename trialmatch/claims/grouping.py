@@ -352,7 +352,12 @@ def conflicts(m: Mention, c: Cluster) -> bool:
         return True
     if _disjoint(m.trial_names, c.values("trial_names")):
         return True
-    if _phases_differ(m, c):
+    same_id = bool(
+        set(m.nct_ids) & set(c.values("nct_ids"))
+        or set(m.trial_names) & set(c.values("trial_names"))
+    )
+    if not same_id and _phases_differ(m, c):
+        # the same registry ID or trial name is the same trial whatever phase is written
         return True
     ce = c.enrollment
     if m.enrollment is not None and ce is not None and m.enrollment != ce:
