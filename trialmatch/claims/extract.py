@@ -268,7 +268,11 @@ def _alnum_low(ch: str) -> bool:
     return (
         ("a" <= ch <= "z")
         or ("0" <= ch <= "9")
-        or (ch > "\x7f" and ("\u00df" <= ch <= "\u024f" or "\u0430" <= ch <= "\u045f"))
+        or (
+            ch > "\x7f"
+            and ("\u00df" <= ch <= "\u024f" or "\u0430" <= ch <= "\u045f" or ch == "\u0491")
+            and ch != "\u00f7"
+        )
     )
 
 
@@ -366,7 +370,8 @@ class _Hits:
         return self._trigger_sentences.get(cat, set())
 
     def candidate_sentences(self) -> set[int]:
-        """Sentences that may mention a trial: a trial noun, a phase, a registry ID."""
+        """Sentences that may mention a trial: a trial noun (in any of the languages), a
+        phase, a registry ID, or a placebo or sham comparison."""
         ts = self._trigger_sentences
         return (
             ts.get("noun", set())
