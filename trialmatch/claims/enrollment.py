@@ -148,9 +148,9 @@ _ARM_GATE = re.compile(
 
 
 def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
-    arms: list[Arm] = []
+    arms: list[tuple[int, Arm]] = []
     if not _ARM_GATE.search(text, lo, hi):
-        return arms
+        return []
     region = text[lo:hi].lower()
     patterns = []
     if any(
@@ -202,9 +202,9 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
             if key in seen:
                 continue
             seen.add(key)
-            arms.append((m.start(), Arm(label=label, n=int(n))))  # type: ignore[arg-type]
-    arms.sort(key=lambda t: t[0])  # type: ignore[arg-type,return-value]
-    return [a for _, a in arms]  # type: ignore[misc]
+            arms.append((m.start(), Arm(label=label, n=int(n))))
+    arms.sort(key=lambda t: t[0])
+    return [a for _, a in arms]
 
 
 _RATIO_ARMS = re.compile(

@@ -29,7 +29,7 @@ from trialmatch.claims.dates import ENGLISH_MONTHS, find_dates
 from trialmatch.claims.designs import find_designs
 from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of, ratio_arms_of
 from trialmatch.claims.ids import find_ids
-from trialmatch.claims.model import Claim, DateSpan, DocumentClaims, Figure, Span
+from trialmatch.claims.model import Arm, Claim, DateSpan, DocumentClaims, Figure, Span
 from trialmatch.claims.names import (
     abbreviation_map,
     city_country,
@@ -363,7 +363,7 @@ class _Hits:
     def _has(self, cat: str, pos: int) -> bool:
         """Does the sentence at ``pos`` hold a trigger word of category ``cat``?"""
         sents = self._trigger_sentences.get(cat)
-        return bool(sents) and self.seg.sentence_at(pos) in sents
+        return sents is not None and self.seg.sentence_at(pos) in sents
 
     def sentences_with(self, cat: str) -> set[int]:
         """Sentences holding a trigger word of category ``cat``."""
@@ -1130,10 +1130,10 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
         if not sponsors:
             # the company the claim's own paragraphs name; else the page's, if the page is
             # about one company; else its section's
-            paras = sorted({seg.para_of[seg.sentence_at(a)] for a, _b in spans})
+            claim_paras = sorted({seg.para_of[seg.sentence_at(a)] for a, _b in spans})
             around = [
                 ctx.canonical_sponsor(x.value)
-                for p in paras
+                for p in claim_paras
                 for x in hits.sponsors.within(*seg.paragraphs[p])
             ]
             sponsors = _one_value(around)
@@ -1160,7 +1160,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
         for d in sorted(c.values("dates"), key=lambda d: d.span or (0, 0)):
             if all((x.start, x.end, x.role) != (d.start, d.end, d.role) for x in dates):
                 dates.append(d)
-        arms = ()
+        arms: tuple[Arm, ...] = ()
         for m in c.mentions:
             if m.arms:
                 arms = tuple(m.arms)
@@ -1395,9 +1395,9 @@ def _figures(
             for cid, sents, cparas in claim_sentences:
                 before = [p for p in cparas if 0 < para - p <= 3]
                 if before and not _heading_between(heading_paras, max(before), para + 1):
-                    d = para - max(before)
-                    if best is None or d < best[0]:
-                        best = (d, cid)
+                    gap = para - max(before)
+                    if best is None or gap < best[0]:
+                        best = (gap, cid)
             if best:
                 claim_id = best[1]
         out.append(
