@@ -52,19 +52,13 @@ class Segments:
     """Paragraph spans in order."""
     heading: tuple[bool, ...]
     """True for a sentence that looks like a heading (short line, no final punctuation)."""
+    starts: tuple[int, ...] = ()
+    """The start of each sentence (for ``sentence_at``); filled in by ``segment``."""
 
     def sentence_at(self, pos: int) -> int:
         """Index of the sentence containing (or, between sentences, preceding) ``pos``."""
-        i = bisect_right(self._starts, pos) - 1
+        i = bisect_right(self.starts, pos) - 1
         return max(i, 0)
-
-    @property
-    def _starts(self) -> list[int]:
-        starts = self.__dict__.get("_starts_cache")
-        if starts is None:
-            starts = [s for s, _ in self.sentences]
-            object.__setattr__(self, "_starts_cache", starts)
-        return starts
 
 
 def _trim(text: str, start: int, end: int) -> Span:
@@ -234,7 +228,13 @@ def segment(text: str) -> Segments:
                 heading.append(
                     single_line and s == rstart and frag[-1] not in ".!?:;," and len(frag) < 120
                 )
-    return Segments(tuple(sentences), tuple(para_of), tuple(paragraphs), tuple(heading))
+    return Segments(
+        tuple(sentences),
+        tuple(para_of),
+        tuple(paragraphs),
+        tuple(heading),
+        tuple(a for a, _b in sentences),
+    )
 
 
 def end_of(text: str, hi: int | None) -> int:
