@@ -339,7 +339,9 @@ class _Hits:
         self.foreign = foreign
         """Does the text use the trial vocabulary of another language ("fáze", "pazienti")?"""
         self.ids = _Lazy(text, seg, find_ids)
-        self.phases = _Lazy(text, seg, find_phases)
+        self.phases = _Lazy(
+            text, seg, lambda t, lo, hi: find_phases(t, lo, hi, foreign=self.foreign)
+        )
         self.designs = _Lazy(text, seg, find_designs, key=lambda x: x[1])
         self.dates = _Lazy(
             text, seg, lambda t, lo, hi: find_dates(t, lo, hi, foreign=self._has("fmonth", lo))
@@ -1117,13 +1119,14 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 if p.strength >= 1 and p.kind == "product"
             ]
         section = _section_span(seg, heading, spans[0][0]) if heading is not None else None
-        if not names and section is not None:
+        if not names and section is not None and heading is not None:
             # "## 1. The NurOwn story ... The company's cells were tested": the one product
-            # the claim's section presents
+            # the claim's section heading presents, named again in the section
             names = _one_value(
-                [p.value for p in hits.products.within(*section) if p.kind == "product"],
-                at_least=2,
+                [p.value for p in hits.products.within(*heading) if p.kind == "product"]
             )
+            if names and _count_word(text, names[0], *section) < 2:
+                names = []
         if not names and ctx.doc_products:
             names = list(ctx.doc_products)
         sponsors = _normalize_sponsors(c.values("sponsors"))
@@ -1197,6 +1200,18 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     return DocumentClaims(
         doc=doc, sha256=sha256, error=None, claims=tuple(claims), figures=tuple(figures), text=text
     )
+
+
+def _count_word(text: str, word: str, lo: int, hi: int) -> int:
+    """How often ``word`` occurs as a whole word in ``text[lo:hi]``."""
+    n = 0
+    k = text.find(word, lo, hi)
+    while k >= 0:
+        end = k + len(word)
+        if (k == 0 or not text[k - 1].isalnum()) and (end >= len(text) or not text[end].isalnum()):
+            n += 1
+        k = text.find(word, end, hi)
+    return n
 
 
 def _one_value(values: list[str], *, at_least: int = 1) -> list[str]:

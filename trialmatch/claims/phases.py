@@ -20,10 +20,15 @@ _NUM = (
     r"(?:IV|I{1,3}|[0-4]|(?:[Oo]ne|[Tt]wo|[Tt]hree|[Ff]our|ONE|TWO|THREE|FOUR)(?![a-zA-Z]))"
     r"(?:[abcABC](?![a-zA-Z]))?"
 )
-_PHASE = re.compile(
-    rf"\b(?:[Pp]h(?:ase|\.)?|PHASE|{PHASE_WORDS})\s*[-–]?\s*(?P<first>{_NUM})\b\.?"
-    rf"(?P<rest>(?:\s*(?:/|-|–|,|\bto\b|\band\b|\bor\b|&|\b[eyiuи]\b|\bund\b|\bet\b)\s*"
-    rf"(?:(?:[Pp]hase|PHASE|{PHASE_WORDS})\s*)?{_NUM}\b)*)",
+_PHASE_TEMPLATE = (
+    r"\b(?:[Pp]h(?:ase|\.)?|PHASE{words})\s*[-–]?\s*(?P<first>{num})\b\.?"
+    r"(?P<rest>(?:\s*(?:/|-|–|,|\bto\b|\band\b|\bor\b|&{joins})\s*"
+    r"(?:(?:[Pp]hase|PHASE{words})\s*)?{num}\b)*)"
+)
+_PHASE = re.compile(_PHASE_TEMPLATE.format(words="", joins="", num=_NUM))
+#: with the phase words and "and" of ``languages`` ("fase I e II", "fáze I/II")
+_PHASE_ALL = re.compile(
+    _PHASE_TEMPLATE.format(words="|" + PHASE_WORDS, joins=r"|\b[eyiuи]\b|\bund\b|\bet\b", num=_NUM)
 )
 _REST_NUM = re.compile(_NUM)
 #: the numeral before the phase word, as Slavic languages write it: "исследование II фазы",
@@ -32,7 +37,7 @@ _NUM_FIRST = re.compile(
     r"\b(?P<first>IV|I{1,3}|[0-4])(?:[abAB])?\.?(?:\s*/\s*(?P<second>IV|I{1,3}|[0-4])(?:[abAB])?\.?)?"
     r"\s+(?:[Фф]аз[аиіые]|ФАЗ[АИІЫЕ]|[Ff][áa]z[eyai]|F[ÁA]Z[EYAI])\b"
 )
-_SLAVIC_PHASE = ("фаз", "Фаз", "ФАЗ", "fáz", "Fáz", "FÁZ", "faz", "Faz", "FAZ")
+_SLAVIC_PHASE = re.compile(r"[Ff][áa]z|F[ÁA]Z|[Фф]аз|ФАЗ")
 _TRIAL_AFTER = re.compile(
     r"\s+(?:clinical\s+|pivotal\s+|registrational\s+)?(?:trials?|stud(?:y|ies)|program|"
     r"portion|part|data|results|testing)\b",
@@ -62,9 +67,12 @@ def _value(token: str) -> int | None:
     return _ROMAN.get(up[:-1]) if up[-1:] in ("A", "B", "C") else None
 
 
-def find_phases(text: str, lo: int = 0, hi: int | None = None) -> list[PhaseMatch]:
+def find_phases(
+    text: str, lo: int = 0, hi: int | None = None, *, foreign: bool = True
+) -> list[PhaseMatch]:
+    """Phases in ``text[lo:hi]``; with ``foreign``, in the languages of ``languages`` too."""
     found: list[PhaseMatch] = []
-    for m in _PHASE.finditer(text, lo, _end(text, hi)):
+    for m in (_PHASE_ALL if foreign else _PHASE).finditer(text, lo, _end(text, hi)):
         first = _value(m.group("first"))
         if first is None:
             continue
@@ -93,8 +101,7 @@ def find_phases(text: str, lo: int = 0, hi: int | None = None) -> list[PhaseMatc
                 generic=len(values) >= 3,
             )
         )
-    chunk = text[lo:hi] if hi is not None else text[lo:]
-    if any(w in chunk for w in _SLAVIC_PHASE):
+    if foreign and _SLAVIC_PHASE.search(text, lo, _end(text, hi)):
         taken = [p.span for p in found]
         for m in _NUM_FIRST.finditer(text, lo, _end(text, hi)):
             if any(a <= m.start() < b or m.start() <= a < m.end() for a, b in taken):
