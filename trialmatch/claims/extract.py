@@ -605,7 +605,11 @@ def _controlled_comparison(
     a comparison with placebo or sham in a number of participants is a trial even when no
     trial noun names it."""
     lo, hi = seg.sentences[si]
-    if si not in hits.sentences_with("ctrl") or not _COMPARED.search(text, lo, hi):
+    if (
+        si not in hits.sentences_with("ctrl")
+        or not _COMPARED.search(text, lo, hi)
+        or not hits.people_counts(lo, hi)
+    ):
         return None
     probe = G.Mention(span=(lo, hi), sentence=si, paragraph=seg.para_of[si], kind="bare")
     _fill(probe, text, lo, hi, hits, ctx, core=True)
