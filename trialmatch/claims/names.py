@@ -394,8 +394,8 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         name = _clean_org(trimmed)
         if not name or name in _COMMON_CAPS or len(name) < 3:
             continue
-        words = name.split()
-        if m.group("iname") and len(words) == 1:
+        name_words = name.split()
+        if m.group("iname") and len(name_words) == 1:
             continue  # "Pharmaceuticals" alone
         out.append(NameMatch("sponsor", name, (start, m.end()), 2 if m.group("name") else 1))
     ticker_gate = ":" in region and _TICKER_GATE.search(region)
@@ -415,7 +415,7 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         if i == _MADE_FROM or i == _COMPANY_NOUN:
             found = _matches_at(rx, text, low, lo, end, keys)  # a few anchored matches
         else:
-            found = rx.finditer(text, lo, end)
+            found = list(rx.finditer(text, lo, end))
         for m in found:
             if i == _MADE_FROM and not _MADE_FROM_BEFORE.search(
                 text, max(lo, m.start() - 48), m.start()
@@ -427,10 +427,12 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
                 continue
             if i in _LOOSE_ROLES and _DIGIT_NEXT.match(text, m.end("n")):
                 continue  # "treatment from Day 1", "cells from Week 12": a time point
-            words = name.split()
-            if i == _MADE_FROM and any(w in _COMMON_CAPS or w in _SOURCE_WORDS for w in words):
+            name_words = name.split()
+            if i == _MADE_FROM and any(w in _COMMON_CAPS or w in _SOURCE_WORDS for w in name_words):
                 continue  # "stem cells from Bone Marrow": the source, not a company
-            if i == _COMPANY_NOUN and any(w in _COMMON_CAPS or w in _TITLE_WORDS for w in words):
+            if i == _COMPANY_NOUN and any(
+                w in _COMMON_CAPS or w in _TITLE_WORDS for w in name_words
+            ):
                 continue  # "the company CEO John Smith", "the company Phase 3 trial"
             if i == _POSSESSOR_OF_CODE:
                 code = _NEXT_TOKEN.match(text, m.end())
@@ -699,13 +701,13 @@ def find_products(
         for m in _MARK.finditer(text, lo, end):
             add(m.group("n"), m.span("n"), 2)
     for pm in _PAREN_CODE.finditer(text, lo, end) if "(" in region else ():
-        m = _WORD_END.search(text, max(lo, pm.start() - 40), pm.start())
-        if not m:
+        wm = _WORD_END.search(text, max(lo, pm.start() - 40), pm.start())
+        if not wm:
             continue
-        n, code = m.group("n"), pm.group("code")
+        n, code = wm.group("n"), pm.group("code")
         if not (_RX1.search(code) or "-" in code or _RX2.search(code)):
             continue
-        before = text[max(0, m.start() - 60) : m.end("n")]
+        before = text[max(0, wm.start() - 60) : wm.end("n")]
         if _is_acronym_of(before, code):
             continue
         if _RX3.fullmatch(code) or "%" in code:
@@ -716,7 +718,7 @@ def find_products(
                 continue
             if not n[0].isupper():
                 continue
-        add(n, m.span("n"), 2)
+        add(n, wm.span("n"), 2)
         if _CODE.fullmatch(code) or _RX5.fullmatch(code):
             add(code, pm.span("code"), 2)
     if ", a" in region and any(w in low for w in _TREAT_CODE_WORDS):
