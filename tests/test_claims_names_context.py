@@ -139,13 +139,70 @@ def test_the_company_behind_a_product_in_apposition_is_a_sponsor(text, sponsor):
         "Stem cells from ALS patients were grown.",
         "Cells from Korea were used in the trial.",
         "Parkinson's PD-L1 levels were measured.",
-        "Kelvar's NeuroPath, a cell therapy like ours, was tested.",
+        "Kelvar's NeuroPath unit was sold last year.",
     ],
 )
 def test_places_diseases_markers_and_coined_words_are_not_taken_as_sponsors(text):
     # a coined word after a possessive may be a company ("Kelvar's NeuroPath unit"): only a
-    # development code marks the possessor as the product's owner
+    # product (a verb, an apposition or a treatment noun after it) makes the possessor its owner
     assert not set(_sponsors(text)) & {"ALS", "Korea", "Parkinson", "Kelvar"}
+    assert "NeuroPath" not in _products(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sponsor", "product"),
+    [
+        ("Kelvar's NeuroPath, a cell therapy like ours, was tested.", "Kelvar", "NeuroPath"),
+        ("Ostavia's MyoGraft failed its Phase 2 trial in 60 adults.", "Ostavia", "MyoGraft"),
+        ("Dermolen's Cutiva-X went into a Phase 3 in psoriasis.", "Dermolen", "Cutiva-X"),
+        ("Trelvion's NEUvax entered a pivotal study in 2020.", "Trelvion", "NEUvax"),
+    ],
+)
+def test_a_possessive_company_and_its_product_give_the_name(text, sponsor, product):
+    assert product in _products(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        (
+            "It rests on an earlier Phase I/II study of the cells, then coded KX-PL, in 40 people.",
+            "KX-PL",
+        ),
+        ("The trial tested the implant, code-named ORV-2, in 30 knees.", "ORV-2"),
+        ("A Phase 2 study of the drug, then known as Lumitra, enrolled 50 adults.", "Lumitra"),
+        ("Dosing is complete in NEURomax, its Phase III trial of vorastemcel.", "NEURomax"),
+    ],
+)
+def test_names_given_after_a_trial_noun_or_its_product(text, name):
+    assert name in _products(text, strength=1)
+
+
+def test_every_organisation_in_a_list_of_partners_is_a_sponsor():
+    text = (
+        "ORBIT-7 is a Phase III trial led by the Northern Oncology Trials Network with GBOG, "
+        "the Keller Foundation, NorCOG and the Pacific Breast Group."
+    )
+    from trialmatch.claims.names import find_sites
+
+    found = set(_sponsors(text)) | {s.value for s in find_sites(text)}
+    assert {"GBOG", "Keller Foundation", "NorCOG", "Pacific Breast Group"} <= found
+
+
+def test_a_list_stops_at_what_is_not_an_organisation():
+    text = "The study is run by Quorvant with Phase 2 sites and 40 patients."
+    assert _sponsors(text) == ["Quorvant"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The approval by the European Medicines Agency came in 2020.",
+        "About Tarvena Pharma",
+    ],
+)
+def test_regulators_and_about_headings_are_not_companies_of_their_own(text):
+    assert _sponsors(text) in ([], ["Tarvena Pharma"])
 
 
 def test_a_product_named_through_its_cells_and_its_brand_name():
@@ -239,3 +296,46 @@ def test_a_company_noun_before_a_name_makes_it_a_sponsor(text, sponsor):
 )
 def test_titles_and_phases_after_company_are_not_sponsors(text):
     assert _sponsors(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "site"),
+    [
+        (
+            "The first Phase I/II study ran at Orvieto General in Lisbon from 2011 to 2013.",
+            "Orvieto General",
+        ),
+        ("Twelve patients were treated at Kallaby in Stockholm in a Phase 1 trial.", "Kallaby"),
+        (
+            "La Clínica Santa Elena en Lima probó las células en un ensayo de fase I.",
+            "Clínica Santa Elena",
+        ),
+        ("Szpital Miejski w Gdańsku prowadzi badanie kliniczne fazy II.", "Szpital Miejski"),
+        ("Das Studienzentrum der Klinik Bergheim startet eine Studie.", "Klinik Bergheim"),
+    ],
+)
+def test_institutions_named_where_a_trial_ran_or_with_a_site_word_of_another_language(text, site):
+    from trialmatch.claims.names import find_sites
+
+    assert site in [s.value for s in find_sites(text)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Results were presented at Week 12 in the trial.",
+        "The study ran at Boston in 2019.",
+        "The Phase 2 team reported results.",
+    ],
+)
+def test_time_points_places_and_phases_are_not_institutions(text):
+    from trialmatch.claims.names import find_sites
+
+    assert find_sites(text) == []
+
+
+def test_the_institution_whose_team_reported_a_trial_is_its_sponsor():
+    assert _sponsors("In March the Kallaby team reported a phase II trial in 20 patients.") == [
+        "Kallaby"
+    ]
+    assert _sponsors("The Phase 2 team reported results.") == []

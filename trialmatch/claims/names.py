@@ -305,6 +305,17 @@ _SOURCE_WORDS = frozenset(
     Fluid Skin Donor Donors Own Peripheral Wharton's Wharton’s Jelly Dental Pulp Tooth Teeth
     Embryonic Fetal Foetal Neural Plant Plants Yeast Animal Animals""")
 )
+#: "Brainstorm's NurOwn missed ...", "Corestemchemon's Neuronata-R went into a Phase 3",
+#: "Kelvar's NeuroPath, a cell therapy": a company's coined or hyphenated product name as the
+#: subject of a verb, in apposition or before a treatment noun ("Novartis's AveXis unit" is not)
+_POSSESSIVE_PRODUCT = re.compile(
+    r"\b(?P<owner>[A-Z][\w\-]+)['’]s\s+"
+    r"(?P<n>[A-Z]?[a-z]+[A-Z][\w\-]*|[A-Z]{2,}[a-z][\w\-]*|[A-Z][a-z]+-[A-Z0-9][\w\-]*)"
+    r"(?:\s*[®™])?(?=\s*\(|,\s+an?\s|\s+(?:has|had|is|was|went|goes|entered|enters|began|begins|"
+    r"completed|completes|showed|shows|met|meets|missed|misses|failed|fails|started|starts|moved|"
+    r"moves|advanced|advances|reached|will|would|could|may|might|did|does|slowed|improved|"
+    r"cells|therapy|treatment|trial|study|program|programme|injections?|infusions?)\b)"
+)
 _DIGIT_NEXT = re.compile(r"\s*\d")
 _NEXT_TOKEN = re.compile(r"[\w\-]+")
 _LEGAL_STRIP = re.compile(rf",?\s+{_LEGAL}$")
@@ -333,7 +344,7 @@ _ORG_BAD_START = re.compile(
     r"Because|Although|Though|Where|Whereas|Why|How|What|Which|Who|Whose|Both|Each|Unlike|Like|"
     r"Including|Only|Even|Just|Once|Until|Upon|Within|Without|Despite|Did|Does|Is|Are|Was|"
     r"Were|Has|Have|Had|Will|Would|Can|Could|Should|May|Might|Must|Not|No|Yes|Shares|Investors|"
-    r"Analysts|Sources|Die|Der|Das|Firma|Společnost|"
+    r"Analysts|Sources|Die|Der|Das|Firma|Společnost|About|"
     r"[A-Z][a-z]{2,}(?:ally|ately|ously|ently|antly|ively|ilarly|ularly|edly|ably|ibly|fully))\s+"
 )
 
@@ -369,6 +380,11 @@ _ROLE_WORDS = (
     " by ", "sponsor", "company", "'s", "’s", "ceo", "officer", "president", "founder", "cmo",
     "spokes", ", a ", ", an ",
 )  # fmt: skip
+#: a word after an industry word that makes the name a public body, journal or society
+_PUBLIC_BODY_NEXT = re.compile(
+    r"\s+(?:Agency|Authority|Administration|Association|Society|Council|Journal|Ministry|"
+    r"Department|Office|Board|Commission|Network|Consortium|Alliance|Institute|Foundation)\b"
+)
 _TICKER_GATE = re.compile(r"\([A-Za-z ]+:")
 _ROLE_GATE = re.compile(
     r"\bby\b|sponsor|[Cc]ompany|company|['’]s\b|CEO|Officer|President|[Ff]ounder|CMO|"
@@ -397,6 +413,8 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         name_words = name.split()
         if m.group("iname") and len(name_words) == 1:
             continue  # "Pharmaceuticals" alone
+        if _PUBLIC_BODY_NEXT.match(text, m.end()):
+            continue  # "the European Medicines Agency": a regulator, not a company
         out.append(NameMatch("sponsor", name, (start, m.end()), 2 if m.group("name") else 1))
     ticker_gate = ":" in region and _TICKER_GATE.search(region)
     for m in _TICKER.finditer(text, lo, end) if ticker_gate else ():
@@ -440,7 +458,49 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
                     continue  # "Parkinson's PD-L1 levels": a marker, not a product
             if name and name not in _COMMON_CAPS and not _is_site_name(name):
                 out.append(NameMatch("sponsor", name, (m.end("n") - len(raw), m.end("n")), 2))
+            if i in _LIST_ROLES:
+                _read_partner_list(text, m.end("n"), end, out)
+    for t in find_named_sites(text, lo, end, team=True, team_only=True):
+        # "the Hadassah team reported a trial": the institution whose team ran it
+        if not any(s.span[0] <= t.span[0] < s.span[1] for s in out):
+            out.append(NameMatch("sponsor", t.value, t.span, 1))
     return out
+
+
+#: the roles after which a list of partners may follow ("run by X with Y, Z and the W Group")
+_LIST_ROLES = frozenset([0, 9])
+#: one more organisation in a list: ", Y", " and Y", " with Y", "together with Y"
+_LIST_NEXT = re.compile(
+    r"(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|with|together\s+with|as\s+well\s+as)\s+)"
+    rf"(?:the\s+)?(?P<n>(?:{_NAME_WORD}[ \t]+){{0,4}}{_NAME_WORD})"
+)
+
+
+def _read_partner_list(text: str, pos: int, end: int, out: list[NameMatch]) -> None:
+    """The organisations listed after a sponsor role: "led by the Alliance with ABCSG,
+    NSABP Foundation, PrECOG and the Breast International Group" (names in capitals too)."""
+    for _ in range(8):
+        m = _LIST_NEXT.match(text, pos, end)
+        if not m:
+            return
+        raw = _trim_org(m.group("n"))
+        name = _clean_org(raw)
+        first = name.split()[0] if name else ""
+        if (
+            not name
+            or len(name) < 3
+            or first in _COMMON_CAPS
+            or name in _PLACES
+            or name in _DEMONYMS
+            or _CONDITION_ABBR.fullmatch(name)
+            or _PHASE_LIKE.fullmatch(name)
+            or _REGISTRY_ID.match(name)
+            or _DIGIT_NEXT.match(text, m.end("n"))
+        ):
+            return
+        if not _is_site_name(name):  # a foundation or university in the list is a site
+            out.append(NameMatch("sponsor", name, (m.end("n") - len(raw), m.end("n")), 2))
+        pos = m.end("n")
 
 
 # ------------------------------------------------------------------------------ sites
@@ -449,7 +509,10 @@ _SITE_WORD = (
     r"Azienda\s+Ospedaliera(?:[\s\-]+Universitaria)?|Azienda\s+Sanitaria|Krankenhaus|Ziekenhuis|"
     r"Hospitals?|Medical\s+Cent(?:er|re)|Cent(?:er|re)|Clinic|Clinics|Klinik|Klinikum|Institute|"
     r"Institut|University|Universit[àäy]|College|Infirmary|Health\s+System|Health|Hôpital|Hopital|"
-    r"Ospedale|Policlinico|Charité|Foundation|Sanatorium|Medical\s+Organi[sz]ation)"
+    r"Ospedale|Policlinico|Charité|Foundation|Sanatorium|Medical\s+Organi[sz]ation|"
+    r"Cl[íi]nica|Policl[íi]nica|Klinika|Szpital|Nemocnice|Fakultní\s+nemocnice|Hospitál|"
+    r"Universidad|Universidade|Uniwersytet|Univerzita|Istituto|Instituto|Fondazione|"
+    r"Fundaci[óo]n|Ziekenhuis)"
 )
 _SITE = re.compile(
     rf"(?P<site>(?:{_CAP}\s+(?:(?:of|for|and|de|del|di|la|le|du|the|&)\s+)*){{0,6}}?"
@@ -469,11 +532,25 @@ _SITE_STOP_WORDS = frozenset(["Cell", "Stem", "Treatment", "Therapy", "Center", 
 _SITE_KEYS = (
     "hospital", "cent", "clinic", "klinik", "institut", "universit", "college", "infirmary",
     "health", "hôpital", "hopital", "ospedale", "policlinico", "charité", "foundation",
-    "sanatorium", "organi", "azienda", "krankenhaus", "ziekenhuis", "hospitalier",
+    "sanatorium", "organi", "azienda", "krankenhaus", "ziekenhuis", "hospitalier", "clínic",
+    "szpital", "nemocnice", "hospitál", "uniwersytet", "univerzit", "istituto", "instituto",
+    "fondazione", "fundaci",
 )  # fmt: skip
+#: a leading article of another language before a site ("La Clínica Mayo", "Il Policlinico")
+_SITE_ARTICLE = re.compile(r"^(?:The|the|La|El|Il|Lo|Le|Los|Las|Les|Der|Die|Das|Het|De)\s+")
 
 
 def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
+    """Sites with an institution word ("Motol University Hospital", "La Clínica Mayo") and
+    institutions named by where a trial ran (:func:`find_named_sites`)."""
+    out = _sites_with_word(text, lo, hi)
+    for n in find_named_sites(text, lo, hi):
+        if not any(a < n.span[1] and n.span[0] < b for a, b in (x.span for x in out)):
+            out.append(n)
+    return out
+
+
+def _sites_with_word(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]:
     out: list[NameMatch] = []
     low = text[lo : _end(text, hi)].lower()
     if not any(k in low for k in _SITE_KEYS):
@@ -491,7 +568,7 @@ def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]
         trimmed = _trim_org(raw)
         start += len(raw) - len(trimmed)
         raw = trimmed
-        raw = re.sub(r"^(?:The|the)\s+", "", raw)
+        raw = _SITE_ARTICLE.sub("", raw)
         name = re.sub(r"\s+", " ", raw).strip(" ,.;:")
         # trailing connector words ("University of") are not part of a name
         name = re.sub(r"(?:\s+(?:of|for|and|de|at|the|&))+$", "", name)
@@ -512,12 +589,67 @@ def find_sites(text: str, lo: int = 0, hi: int | None = None) -> list[NameMatch]
     return out
 
 
+#: an institution named by itself where a trial ran: "the study ran at Hadassah in Jerusalem",
+#: "treated at Karolinska in Stockholm", "the Hadassah team reported"
+_RAN_AT = re.compile(
+    r"\b(?:trials?|stud(?:y|ies))\s+(?:(?:was|were|is|are|has\s+been)\s+)?"
+    r"(?:ran|run|running|conducted|held|performed|done|carried\s+out|took\s+place|based)\s+"
+    r"at\s+(?:the\s+)?"
+    rf"(?P<n>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}})"
+)
+_AT_IN_PLACE = re.compile(
+    rf"\bat\s+(?:the\s+)?(?P<n>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}),?\s+in\s+(?=[A-Z])"
+)
+_TEAM = re.compile(
+    rf"\b[Tt]he\s+(?P<n>{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)\s+"
+    r"(?:team|researchers|investigators|doctors|physicians|scientists)\b"
+)
+
+
+def find_named_sites(
+    text: str, lo: int = 0, hi: int | None = None, *, team: bool = False, team_only: bool = False
+) -> list[NameMatch]:
+    """Institutions named without an institution word, by where a trial ran ("the study ran at
+    Hadassah", "at Karolinska in Stockholm") or by their team ("the Hadassah team")."""
+    end = _end(text, hi)
+    low = text[lo:end].lower()
+    out: list[NameMatch] = []
+    rxs = []
+    if " at " in low and not team_only:
+        rxs.append(_RAN_AT)
+    if " at " in low and " in " in low and not team_only:
+        rxs.append(_AT_IN_PLACE)
+    if team and any(
+        w in low
+        for w in ("team", "researchers", "investigators", "doctors", "physicians", "scientists")
+    ):
+        rxs.append(_TEAM)
+    for rx in rxs:
+        for m in rx.finditer(text, lo, end):
+            if rx is _AT_IN_PLACE and not _PLACE_RE.match(text, m.end()):
+                continue  # "at Hadassah in Jerusalem": the place after "in" must be one we know
+            name = _trim_org(m.group("n"))
+            words = name.split()
+            if not words or any(w in _COMMON_CAPS for w in words):
+                continue
+            if name in _PLACES or name in _DEMONYMS or _CONDITION_ABBR.fullmatch(name):
+                continue
+            if _PHASE_LIKE.fullmatch(name) or _REGISTRY_ID.match(name) or len(name) < 3:
+                continue
+            if _is_site_name(name) or _SPONSOR_SUFFIX.search(name):
+                continue  # a full site or company name: found by find_sites/find_sponsors
+            start = m.end("n") - len(name)
+            out.append(NameMatch("site", name, (start, m.end("n"))))
+    return out
+
+
 # ------------------------------------------------------------------------------ products
 _PRODUCT_WORD = r"[A-Z][\w\-]*[\w]|[a-z]+[A-Z][\w\-]*"
 _CALLED = re.compile(
     r"\b(?:(?:called|named|dubbed)(?:\s+(?:its|their|our|the|this|these)\s+(?:[a-z][\w\-]*\s+){0,2}?"
     r"(?:cells?|product|drug|therapy|treatment|candidate|compound|technology|platform|vaccine|"
     r"medicine|molecule|antibody|implant))?|known\s+as|branded(?:\s+as)?|trade[\s\-]?named|"
+    r"(?:then\s+)?coded(?:\s+as)?|code[\s\-]?named|"
     r"marketed\s+as|(?:brand|trade)[\s\-]names?(?:\s+of)?)\s+[\"“‘']?"
     rf"(?P<n>{_PRODUCT_WORD})"
 )
@@ -618,7 +750,7 @@ _TRIAL_ADJ = (
     r"global|randomi[sz]ed|double-blind|placebo-controlled|multi-?cent(?:er|re)|international|"
     r"ongoing|landmark|first-in-human|late-stage|mid-stage|Phase)\s+)*"
 )
-_NAME_TOKEN = r"(?:[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*|[A-Za-z][a-z]+[A-Z][\w\-]*)"
+_NAME_TOKEN = r"(?:[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*(?![a-z])|[A-Za-z][a-z]+[A-Z][\w\-]*|[A-Z]{2,}[a-z][\w\-]*)"
 _TRIAL_NAME_BEFORE = re.compile(
     rf"\b(?P<n>{_NAME_TOKEN}),\s+(?:its|their|our|the|an?)\s+(?:[\w\-/]+\s+){{0,4}}?"
     r"(?:trial|study)\b"
@@ -659,7 +791,9 @@ def _is_acronym_of(words: str, code: str) -> bool:
     return "".join(initials).endswith("".join(letters))
 
 
-_CALLED_WORDS = ("called", "named", "dubbed", "known as", "branded", "marketed", "brand", "trade")
+_CALLED_WORDS = (
+    "called", "named", "dubbed", "known as", "branded", "marketed", "brand", "trade", "coded",
+)  # fmt: skip
 _OUR_WORDS = (
     "product", "candidate", "drug", "therap", "treatment", "compound", "asset", "vaccine",
     "medic", "antibody", "technolog", "biologic",
@@ -729,6 +863,11 @@ def find_products(
                 continue  # "In Boston, a drug ..." is a place
             # strength 1: a name for the sentence's claim, not the product the document presents
             add(n, m.span("n"), 1)
+    if "'s " in region or "’s " in region:
+        for m in _POSSESSIVE_PRODUCT.finditer(text, lo, end):
+            owner = m.group("owner")
+            if owner not in _COMMON_CAPS and owner not in _PLACES and owner not in _DEMONYMS:
+                add(m.group("n"), m.span("n"), 1)
     if "-" in region and any(w in low for w in _TREAT_CODE_WORDS):
         for m in _TREAT_CODE.finditer(text, lo, end):
             if not _CODE_STOP.match(m.group("n").split("-")[0] + "1"):
