@@ -3,6 +3,8 @@ doses keep their own units. Every text here is a SAMPLE sentence written for the
 
 from __future__ import annotations
 
+import pytest
+
 from trialmatch.claims.extract import extract_text
 
 
@@ -67,3 +69,108 @@ def test_open_label_phase_in_people_is_a_count_of_participants():
     assert _figures(text) == [("25 people", 25, "patients")]
     (claim,) = extract_text(text).claims
     assert claim.enrollment == 25
+
+
+@pytest.mark.parametrize(
+    ("text", "total", "arms"),
+    [
+        # SAMPLE sentences written for the tests
+        (
+            (
+                "ZETA-1 is a randomized Phase I/II trial that will enroll 36 patients, randomized "
+                "2:1: 24 to ZT-5 and 12 to placebo."
+            ),
+            36,
+            [("ZT-5", 24), ("placebo", 12)],
+        ),
+        (
+            (
+                "The Phase 2 trial of RX-9 randomized 90 patients with gout 2:1, with 60 on drug "
+                "and 30 on placebo."
+            ),
+            90,
+            [("drug", 60), ("placebo", 30)],
+        ),
+        (
+            "A Phase 2 study enrolled 45 adults (30 on QR-7, 15 on placebo).",
+            45,
+            [("QR-7", 30), ("placebo", 15)],
+        ),
+        (
+            (
+                "The phase 2 trial enrolled 40 patients, with 20 in the active group and 20 in the "
+                "placebo group."
+            ),
+            40,
+            [("active", 20), ("placebo", 20)],
+        ),
+        (
+            (
+                "The phase 3 trial randomized 5,400 women to KX-1 plus letrozole (n=2,700) or "
+                "letrozole alone (n=2,700)."
+            ),
+            5400,
+            [("KX-1 plus letrozole", 2700), ("letrozole alone", 2700)],
+        ),
+    ],
+)
+def test_arms_listed_by_what_they_are_on(text, total, arms):
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == total
+    assert [(a.label, a.n) for a in claim.arms] == arms
+    values = [v for _t, v, unit in _figures(text) if unit == "patients"]
+    assert values == [total] + [n for _label, n in arms]
+
+
+def test_groups_of_equal_size():
+    # SAMPLE sentences written for the tests
+    text = (
+        "In the placebo-controlled study (NCT01234567), 45 patients were divided into "
+        "three groups of 15."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 45
+    assert [a.n for a in claim.arms] == [15, 15, 15]
+    assert ("15", 15, "patients") in _figures(text)
+    # no total given: the groups make it, since the text says how many there are
+    text = "The placebo-controlled phase 2 study randomized two groups of 20 patients each."
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 40 and [a.n for a in claim.arms] == [20, 20]
+    # "10 in each group" without the number of groups: a figure, but no arms and no total
+    text = "The phase II study enrolled 30 patients with 10 in each group."
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 30 and claim.arms == ()
+    assert ("10", 10, "patients") in _figures(text)
+
+
+def test_a_single_number_sent_somewhere_is_no_arm():
+    # SAMPLE text written for the tests
+    text = "The phase 1 trial treated 12 patients and sent 5 to Boston for scans."
+    (claim,) = extract_text(text).claims
+    assert claim.arms == ()
+    assert _figures(text) == [("12 patients", 12, "patients")]
+
+
+def test_a_bound_on_a_count_and_ranges_of_cell_doses():
+    # SAMPLE sentences written for the tests
+    assert _figures("A trial of 100 or more patients is needed to show it.") == [
+        ("100 or more patients", 100, "patients")
+    ]
+    text = "Doses rose from 1.5 million to 15 million cells per patient."
+    assert [(v, u) for _t, v, u in _figures(text)] == [(1_500_000, "cells"), (15_000_000, "cells")]
+    text = "Each infusion held 3 to 5 x 10^6 cells/kg; the boost was 2.5x10(6) cells/kg."
+    assert [(v, u) for _t, v, u in _figures(text)] == [
+        (3_000_000, "cells"),
+        (5_000_000, "cells"),
+        (2_500_000, "cells"),
+    ]
+
+
+def test_a_trial_giving_its_treatment_to_n_people():
+    # SAMPLE text written for the tests
+    text = (
+        "A phase I/II study at a children's hospital in Lyon is giving cord-blood cells to "
+        "14 infants with cerebral palsy."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 14

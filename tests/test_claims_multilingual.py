@@ -128,3 +128,34 @@ def test_month_names_and_slavic_phase_order():
 def test_per_cent_in_words_is_a_percentage_not_a_count(text):
     # SAMPLE sentences written for the tests
     assert [(f.value, f.unit) for f in extract_text(text).figures] == [(40, "percent")]
+
+
+@pytest.mark.parametrize(
+    ("text", "enrollment"),
+    [
+        # SAMPLE sentences written for the tests: "with the participation of N patients"
+        ("Firma Neurocel zakończyła badanie fazy I/II z udziałem 18 pacjentów z SLA.", 18),
+        ("Společnost dokončila klinickou studii fáze II za účasti 30 pacientů.", 30),
+        ("Компанія завершила дослідження фази II за участю 20 пацієнтів.", 20),
+        ("Компания завершила исследование II фазы с участием 32 пациентов.", 32),
+        ("El ensayo de fase II se hizo con la participación de 44 pacientes.", 44),
+    ],
+)
+def test_with_the_participation_of_n_patients_is_the_enrollment(text, enrollment):
+    claim, figures = _one(text)
+    assert claim.enrollment == enrollment
+    assert figures == [(enrollment, "patients")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAMPLE sentences written for the tests: people in the dative ("given to 40 patients")
+        "W badaniu fazy 2 komórki podano 40 pacjentom z SLA.",
+        "Ve studii fáze 2 byly buňky podány 40 pacientům.",
+        "У дослідженні фази 2 клітини ввели 40 пацієнтам.",
+        "В исследовании 2 фазы клетки ввели 40 пациентам.",
+    ],
+)
+def test_people_in_the_dative_are_counted(text):
+    assert [(f.value, f.unit) for f in extract_text(text).figures] == [(40, "patients")]

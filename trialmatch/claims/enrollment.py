@@ -13,7 +13,7 @@ import re
 
 from trialmatch.claims import languages as L
 from trialmatch.claims.model import Arm, FollowUp
-from trialmatch.claims.numbers import NUMBER, FigureMatch, parse_number
+from trialmatch.claims.numbers import ARM_TARGET, NUMBER, FigureMatch, parse_number
 
 _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
@@ -24,7 +24,7 @@ _ENROL_BEFORE = re.compile(
     r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+|"
     r"(?:close|closer)\s+to\s+|roughly\s+|just\s+(?:over|under)\s+|fewer\s+than\s+|"
     r"less\s+than\s+|well\s+over\s+)?$"
-    r"|\b(?:gave|given|administered|delivered|offered)\b[^.;]{0,70}?\bto\s+$"
+    r"|\b(?:gave|giv(?:e|es|en|ing)|administer\w*|deliver\w*|offer\w*)\b[^.;]{0,70}?\bto\s+$"
     r"|\b(?:participants|patients|subjects|enrol(?:l)?ment|sample\s+size)\s*[:=]\s*[*_]*\s*$)",
     re.IGNORECASE,
 )
@@ -37,7 +37,7 @@ _ENROL_BEFORE_FOREIGN = re.compile(
     re.IGNORECASE,
 )
 _GAVE_TO = re.compile(
-    r"\b(?:gave|given|administered|delivered|offered)\b[^.;]{0,150}?\bto\s+"
+    r"\b(?:gave|giv(?:e|es|en|ing)|administer(?:s|ed|ing)?|deliver(?:s|ed|ing)?|offer(?:s|ed|ing)?)\b[^.;]{0,150}?\bto\s+"
     r"(?:a\s+total\s+of\s+|about\s+|around\s+|more\s+than\s+|nearly\s+)?\Z",
     re.IGNORECASE,
 )
@@ -50,7 +50,8 @@ _APPOSITION_AFTER = re.compile(r"\s*(?:[,;)]|\.(?:\s|$)|$)")
 _ENROL_AFTER = re.compile(
     r"^[^.;:]{0,70}?\b(?:were|was|will\s+be|are|have\s+been|had\s+been|has\s+been|being)?\s*"
     r"(?:enrol|recruit|randomi[sz]|treated|dosed|underw|participat|took\s+part|take\s+part|"
-    r"receiv|been\s+included|included|signed|assigned|allocated|were\s+given|got\b|join)",
+    r"receiv|been\s+included|included|signed|assigned|allocated|were\s+given|got\b|join|"
+    r"(?:split|divided|distributed|separated)\s+(?:in)?to\b)",
     re.IGNORECASE,
 )
 _ENROL_AFTER_FOREIGN = re.compile(r"^[^.;:]{0,70}?\b(?:" + L.ENROL_STEMS + r")", re.IGNORECASE)
@@ -77,10 +78,23 @@ _ARM_PATTERNS = [
         rf"(?:the\s+|a\s+)?{_LABEL}{_LABEL_END}",
         re.IGNORECASE,
     ),
-    re.compile(rf"{_LABEL}\s*\(\s*[nN]\s*=\s*(?P<n>\d+)\s*\)"),
+    re.compile(rf"{_LABEL}\s*\(\s*[nN]\s*=\s*(?P<n>\d{{1,3}}(?:,\d{{3}})+|\d+)\s*\)"),
     re.compile(
         rf"(?:\band|,)\s+(?P<n>{NUMBER})\s+(?:patients\s+|participants\s+)?(?:got\s+|received\s+|on\s+)?"
         r"(?P<label>placebo|sham|saline|vehicle|standard\s+of\s+care|control)\b",
+        re.IGNORECASE,
+    ),
+    # "randomized 2:1: 24 to RX-101 and 12 to placebo", "(24 on RX-101, 12 on placebo)"
+    re.compile(
+        rf"(?P<n>{NUMBER})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
+        rf"(?:randomi[sz]ed\s+|assigned\s+|allocated\s+)?(?:to|on)\s+(?={ARM_TARGET})"
+        rf"(?:the\s+|a\s+|an\s+)?{_LABEL}{_LABEL_END}",
+        re.IGNORECASE,
+    ),
+    # "30 in the treatment group and 15 in the control group"
+    re.compile(
+        rf"(?P<n>{NUMBER})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?in\s+the\s+"
+        r"(?P<label>[\w\-]+(?:\s+[\w\-]+){0,3}?)\s+(?:group|arm|cohort)\b",
         re.IGNORECASE,
     ),
 ]
@@ -100,13 +114,80 @@ _FOLLOW = re.compile(
 )
 
 
+_NOT_A_TIME = r"(?!\s*(?:%|percent|per\s*cent|months?|years?|weeks?|days?|hours?|mg|ml|cells))"
+#: "three groups of 16", "two arms of 20 patients each"
+_GROUPS_OF = re.compile(
+    rf"\b(?P<k>{NUMBER})\s+(?:(?:equal|treatment|study|parallel|dose)\s+)?(?:groups|arms|cohorts)"
+    rf"\s+of\s+(?P<n>{NUMBER})\b{_NOT_A_TIME}",
+    re.IGNORECASE,
+)
+#: "16 in each group", "16 patients per arm"
+_PER_GROUP = re.compile(
+    rf"(?P<n>{NUMBER})\s+(?:(?:patients|participants|subjects|children|people|volunteers)\s+)?"
+    r"(?:in\s+each|in\s+every|per|for\s+each)\s+(?:group|arm|cohort)\b",
+    re.IGNORECASE,
+)
+#: how many groups: "three groups", "two arms"
+_K_GROUPS = re.compile(
+    rf"\b(?P<k>{NUMBER})\s+(?:(?:equal|treatment|study|parallel|dose)\s+)?(?:groups|arms|cohorts)\b",
+    re.IGNORECASE,
+)
+
+
+def group_sizes(text: str, lo: int, hi: int) -> tuple[int, int, tuple[int, int]] | None:
+    """(number of groups, size of each, span of the size) for groups of equal size: "three
+    groups of 16"; "16 in each group" with the number of groups said in ``[lo, hi)``."""
+    if (
+        "group" not in text[lo:hi].lower()
+        and "arm" not in text[lo:hi].lower()
+        and ("cohort" not in text[lo:hi].lower())
+    ):
+        return None
+    m = _GROUPS_OF.search(text, lo, hi)
+    if m is not None:
+        k, n, span = parse_number(m.group("k")), parse_number(m.group("n")), m.span("n")
+    else:
+        m = _PER_GROUP.search(text, lo, hi)
+        km = _K_GROUPS.search(text, lo, hi) if m is not None else None
+        if m is None or km is None:
+            return None
+        k, n, span = parse_number(km.group("k")), parse_number(m.group("n")), m.span("n")
+    if k is None or n is None or not 2 <= k <= 12 or n < 1 or k != int(k) or n != int(n):
+        return None
+    return int(k), int(n), span
+
+
+def _is_group_size(text: str, f: FigureMatch) -> bool:
+    """Is this count the size of each of several groups ("groups of 16", "16 per group")?"""
+    s = f.span[0]
+    return bool(
+        re.search(r"\b(?:groups|arms|cohorts)\s+of\s+$", text[max(0, s - 20) : s], re.IGNORECASE)
+        or _PER_GROUP.match(text, s)
+        or re.match(r"\s+each\b", text[f.span[1] : f.span[1] + 8])
+    )
+
+
 def enrollment_of(
     text: str, lo: int, hi: int, counts: list[FigureMatch], *, foreign: bool = True
 ) -> int | None:
     """The claimed total number of participants among the counts in ``[lo, hi)``; with
-    ``foreign``, enrolment verbs of ``languages`` count too."""
+    ``foreign``, enrolment verbs of ``languages`` count too. Groups of equal size ("three
+    groups of 16") make the total when no count is one."""
+    total = _enrollment_of(text, lo, hi, counts, foreign=foreign)
+    if total is None:
+        g = group_sizes(text, lo, hi)
+        if g is not None:
+            total = g[0] * g[1]
+    return total
+
+
+def _enrollment_of(
+    text: str, lo: int, hi: int, counts: list[FigureMatch], *, foreign: bool
+) -> int | None:
     for f in counts:
-        if f.noun == "of which":
+        if f.noun in ("of which", "arm"):
+            continue  # the size of an arm, not of the trial
+        if _is_group_size(text, f):
             continue
         if f.noun == "n=":
             # "a Phase II trial in 2021 (n=48)" is the trial's size; "placebo (n=12)" an arm's
@@ -142,7 +223,8 @@ def enrollment_of(
 
 
 _ARM_GATE = re.compile(
-    r"receiv|given|\bg[eo]t\b|treated|randomi|assign|allocat|remaining|other|n\s?=|underw|undergo",
+    r"receiv|given|\bg[eo]t\b|treated|randomi|assign|allocat|remaining|other|n\s?=|underw|undergo|"
+    r"group|cohort|\barms?\b|placebo|sham",
     re.IGNORECASE,
 )
 
@@ -177,7 +259,12 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
         k in region for k in ("placebo", "sham", "saline", "vehicle", "standard of care", "control")
     ):
         patterns.append(_ARM_PATTERNS[3])
+    if " to " in region or " on " in region:
+        patterns.append(_ARM_PATTERNS[4])
+    if " in the " in region:
+        patterns.append(_ARM_PATTERNS[5])
     seen: set[tuple[int, int]] = set()
+    listed = False
     for rx in patterns:
         for m in rx.finditer(text, lo, hi):
             ns = m.start("n")
@@ -194,6 +281,11 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
                 flags=re.IGNORECASE,
             )
             label = _LABEL_TRIM.sub("", label).strip()
+            if rx is _ARM_PATTERNS[2]:
+                # "randomized 1,200 women to X plus Y (n=600)": the arm is what they were given
+                label = re.split(
+                    r"\s(?:to|received|receiving|receive|with|of)\s", label, flags=re.IGNORECASE
+                )[-1]
             if not label or n is None or len(label.split()) > 6:
                 continue
             if re.match(r"^(?:treatment|therapy|a|the|it|them)$", label, re.IGNORECASE):
@@ -203,7 +295,20 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
                 continue
             seen.add(key)
             arms.append((m.start(), Arm(label=label, n=int(n))))
+            if rx is _ARM_PATTERNS[4]:
+                listed = True
     arms.sort(key=lambda t: t[0])
+    if (
+        len(arms) == 1
+        and listed
+        and not re.match(r"placebo|sham|control", arms[0][1].label, re.IGNORECASE)
+    ):
+        return []  # one "N to X" alone is no list of arms ("12 to Boston"); two or more are
+    if not arms:
+        g = group_sizes(text, lo, hi)
+        if g is not None:
+            # "three groups of 16": the arms are not named, only counted
+            return [Arm(label=f"group {i}", n=g[1]) for i in range(1, g[0] + 1)]
     return [a for _, a in arms]
 
 

@@ -56,9 +56,10 @@ PERSON_NOUNS = _words(
     enfants malades
     patienten patientinnen teilnehmer teilnehmerinnen probanden kinder
     pacienti pacientů pacientech pacientov pacientoch nemocných účastníků účastníkov dětí detí
-    pacjentów pacjenci pacjentach chorych uczestników dzieci
-    пацієнтів пацієнти хворих учасників дітей
-    пациентов пациенты больных участников детей
+    pacientům pacientom
+    pacjentów pacjenci pacjentach chorych uczestników dzieci pacjentom chorym uczestnikom
+    пацієнтів пацієнти хворих учасників дітей пацієнтам хворим
+    пациентов пациенты больных участников детей пациентам больным
     """
 )
 #: "per cent" (regex alternation) and its trigger words (lower case)
@@ -81,7 +82,10 @@ ENROL_STEMS = (
     r"trattat|arruolat|inclus|reclutat|tratad|incluid|inclu[íiy]|reclutad|inscrit|recrutad|"
     r"tratou|traité|recruté|behandelt|eingeschlossen|aufgenommen|rekrutiert|zařazen|zahrnut|"
     r"léčen|liečen|zaraden|leczon|włączon|objęt|objęł|objął|zrekrutowan|включен|включил|залучен|"
-    r"пролікован|лечен|пролечен"
+    r"пролікован|лечен|пролечен|"
+    # "with the participation of": "z udziałem 26 pacjentów", "za účasti 30 pacientů",
+    # "за участю 20 пацієнтів", "с участием 30 пациентов"
+    r"udział|účast|участ"
 )
 #: prepositions that put a count of people in a trial ("su 30 pazienti", "bei 30 Patienten")
 ENROL_PREPOSITIONS = r"su|con|bei|mit|chez|avec|em|com|u|у|w|в|en|de|di|dei|degli"

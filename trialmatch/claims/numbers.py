@@ -47,7 +47,11 @@ _WORD_NUM = (
 )
 _DIGITS = r"\d{1,3}(?:[,.\u00a0 ]\d{3})+(?![\d])|\d+(?:[.,]\d+)?"
 NUMBER = rf"(?:{_DIGITS}|\b{_WORD_NUM}\b)"
-_SCI = r"(?:\s*(?:x|×|\*|X)\s*10\s*(?:\^|\*\*|e)?\s*(?P<exp>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+#: "x 10^6", "× 10⁶", "x10(6)", "x 10E6"
+_SCI = (
+    r"(?:\s*(?:x|×|\*|X)\s*10\s*(?:\^|\*\*|e|E)?\s*"
+    r"(?:\((?P<pexp>[0-9]+)\)|(?P<exp>[0-9⁰¹²³⁴⁵⁶⁷⁸⁹]+)))"
+)
 _SUPER = str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")
 
 
@@ -118,19 +122,22 @@ _PERCENT = re.compile(
     rf"(?P<unit>%|\s?per\s?cent\b|\s?pct\b|\s?(?:{L.PERCENT_WORDS})\b)",
     re.IGNORECASE,
 )
+#: "100 or more patients", "50 or so participants": the bound is the figure
+_OR_MORE = r"(?:[ \t\u00a0]+or\s+(?:more|fewer|less|so))?"
 _COUNT = re.compile(
-    rf"(?P<num>{NUMBER})(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON})\b",
+    rf"(?P<num>{NUMBER}){_OR_MORE}(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON})\b",
     re.IGNORECASE,
 )
 _COUNT_ALL = re.compile(
-    rf"(?P<num>{NUMBER})(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON_ALL})\b",
+    rf"(?P<num>{NUMBER}){_OR_MORE}(?P<mods>[ \t\u00a0]+{_MODS})?(?P<noun>{_PERSON_ALL})\b",
     re.IGNORECASE,
 )
 _OF_WHICH = re.compile(
     rf"(?P<num>{NUMBER})\s+(?:of\s+(?:which|whom|them)|(?:will\s+|were\s+|are\s+)?(?:receiv|randomi[sz]|assign|allocat))",
     re.IGNORECASE,
 )
-_N_EQUALS = re.compile(r"\b[nN]\s?=\s?(?P<num>\d{1,6})\b")
+#: "n=48", "(n=2,884)": thousands separated by a comma are one number
+_N_EQUALS = re.compile(r"\b[nN]\s?=\s?(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])|\d{1,6})\b")
 _CELLS = re.compile(
     rf"(?P<num>{_DIGITS}|\b{_WORD_NUM}\b)\s*(?:(?P<scale>million|billion|thousand|mln|mio|[mMkK](?=\s*cells)|bn)\b\s*)?"
     rf"{_SCI}?\s*(?P<unit>(?:(?:cord[\s\-]+blood|umbilical(?:[\s\-]+cord)?|bone[\s\-]+marrow|"
@@ -145,6 +152,13 @@ _CELLS = re.compile(
 _CELLS_INTL = re.compile(
     rf"(?P<num>{_DIGITS})\s*(?P<scale>{L.MILLION})\s+(?:(?:de|di|d[’']|of)\s*)?"
     rf"(?:[^\W\d_]+\s+){{0,2}}?(?:{'|'.join(L.CELL_WORDS)})\b",
+    re.IGNORECASE,
+)
+#: the lower end of a range of cell doses, its unit written once after the upper end:
+#: "2.25 million to 22.5 million cells", "1-2 x 10^6 cells/kg", "from 10 to 50 million cells"
+_CELLS_LOW = re.compile(
+    rf"(?<![\w.,])(?P<num>{_DIGITS})\s*(?:(?P<scale>million|billion|thousand|mln|mio)\b\s*)?"
+    rf"{_SCI}?(?P<conn>\s*(?:to|[-–]|and|or)\s*)$",
     re.IGNORECASE,
 )
 _ML = re.compile(
@@ -174,7 +188,7 @@ def _scale_value(m: re.Match[str]) -> float | None:
         value *= _SCALE[scale]
     elif scale in _SCALE_ABBR:
         value *= _SCALE_ABBR[scale]
-    exp = m.group("exp")
+    exp = m.group("exp") or m.group("pexp")
     if exp:
         value *= 10 ** int(exp.translate(_SUPER))
     return value
@@ -269,19 +283,32 @@ def find_counts(
             continue
         out.append(FigureMatch(value, "patients", (m.start(), m.end("num")), "of which"))
     for m in _N_EQUALS.finditer(text, lo, end) if refs else ():
-        out.append(FigureMatch(float(m.group("num")), "patients", m.span(), "n="))
+        out.append(FigureMatch(float(m.group("num").replace(",", "")), "patients", m.span(), "n="))
     return out
 
 
+#: what an arm is "on" or randomized "to", named right after its size ("24 to RX-101 and 12
+#: to placebo", "280 on drug and 140 on placebo"): a name, a code, or a treatment word -- not a
+#: time or a number ("12 to 18 months", "on day 3", "on average")
+ARM_TARGET = (
+    r"(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z])|placebo|sham|drug|study\s+drug|active|control|"
+    r"standard|usual|best|treatment|therapy|saline|vehicle|observation|cells)"
+)
 #: an arm's size after the total, its participant noun left out: "48 participants ..., with 36
 #: receiving X and 12 receiving placebo", "12 patients: 6 with early ALS received ...",
-#: "24 patients, with 12 receiving X and 12 undergoing a sham procedure"
+#: "24 patients, with 12 receiving X and 12 undergoing a sham procedure", "36 patients,
+#: randomized 2:1: 24 to X and 12 to placebo", "(24 on X, 12 on placebo)", "with 30 in the
+#: treatment group", "three groups of 16", "16 in each group"
 _ARM_COUNT = re.compile(
-    rf"(?:[,:;]\s*(?:(?:with|and|while|whereas)\s+)?|\b(?:and|with|while|whereas)\s+)"
+    rf"(?:[,:;(]\s*(?:(?:with|and|while|whereas)\s+)?|\b(?:and|with|while|whereas)\s+)"
     rf"(?P<num>{NUMBER})\s+(?:(?:with|having)\s+[^,;:.()\d]{{1,40}}?\s+)?"
     r"(?:were\s+|are\s+|will\s+be\s+|would\s+be\s+)?"
     r"(?:receiv(?:e|es|ed|ing)|undergo(?:es|ing)?|underwent|got|getting|given|assigned|"
-    r"randomi[sz]ed|allocated|treated\s+with|(?:went|going|put)\s+(?:in)?to|on\s+(?:placebo|sham))\b",
+    r"randomi[sz]ed|allocated|treated\s+with|(?:went|going|put)\s+(?:in)?to|"
+    rf"(?:on|to)\s+(?={ARM_TARGET})|in\s+(?:the|an?|each|every)\s+(?:[\w\-]+\s+){{0,3}}?"
+    r"(?:group|arm|cohort)s?|(?:per|each)\s+(?:group|arm|cohort))\b"
+    rf"|\b(?:{NUMBER})\s+(?:equal\s+|treatment\s+|study\s+)?(?:groups|arms|cohorts)\s+of\s+"
+    rf"(?P<num2>{NUMBER})\b(?!\s*(?:%|percent|months?|years?|weeks?|days?|mg|ml))",
     re.IGNORECASE,
 )
 
@@ -291,13 +318,14 @@ def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]
     of people no larger than the total."""
     out: list[FigureMatch] = []
     for m in _ARM_COUNT.finditer(text, total.span[1], hi):
-        s = m.start("num")
+        g = "num" if m.group("num") else "num2"
+        s = m.start(g)
         if s > 0 and (text[s - 1].isalnum() or text[s - 1] in ":/.,"):
             continue
-        value = parse_number(m.group("num"))
+        value = parse_number(m.group(g))
         if value is None or value <= 0 or value != int(value) or value > total.value:
             continue
-        out.append(FigureMatch(value, "patients", m.span("num"), "arm"))
+        out.append(FigureMatch(value, "patients", m.span(g), "arm"))
     return out
 
 
@@ -322,6 +350,24 @@ def find_doses(
         # "3 cells" is biology, not a dose: a dose of cells is written in thousands at least
         if value < 1000:
             continue
+        low = _CELLS_LOW.search(text, max(lo, m.start() - 40), m.start())
+        if low is not None:
+            lv = _scale_value(low)
+            if (
+                lv is not None
+                and not low.group("scale")
+                and not low.group("exp")
+                and not low.group("pexp")
+            ):
+                # "10 to 50 million cells": the lower end takes the upper end's scale
+                upper = parse_number(m.group("num"))
+                if upper:
+                    lv *= value / upper
+            if lv is not None and 1000 <= lv < value:
+                k = low.start("conn")
+                while text[k - 1].isspace():
+                    k -= 1
+                out.append(FigureMatch(lv, "cells", (low.start(), k)))
         out.append(FigureMatch(value, "cells", m.span()))
     for m in _CELLS_INTL.finditer(text, lo, _end(text, hi)) if foreign else ():
         if m.start() > 0 and text[m.start() - 1].isalnum():
