@@ -31,6 +31,7 @@ COMPILED = [
     "trialmatch/claims/enrollment.py",
     "trialmatch/claims/names.py",
     "trialmatch/claims/grouping.py",
+    "trialmatch/claims/extract.py",
 ]
 
 
@@ -43,7 +44,11 @@ def _ext_modules() -> list:
     try:
         from mypyc.build import mypycify
 
-        exts = mypycify(COMPILED, opt_level="3", group_name="trialmatch_claims")
+        # the modules they import (documents, languages, ...) stay interpreted and are not held
+        # to mypyc's type check: only the COMPILED ones are
+        exts = mypycify(
+            ["--follow-imports=silent", *COMPILED], opt_level="3", group_name="trialmatch_claims"
+        )
     except (Exception, SystemExit) as exc:  # mypyc exits on type errors
         if required:
             raise

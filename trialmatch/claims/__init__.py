@@ -20,7 +20,7 @@ def compiled_modules() -> list[str]:
 
     names = ("text", "ids", "phases", "designs", "dates", "numbers", "enrollment", "names")
     out = []
-    for name in (*names, "grouping"):
+    for name in (*names, "grouping", "extract"):
         mod = importlib.import_module(f"trialmatch.claims.{name}")
         if not str(getattr(mod, "__file__", "")).endswith(".py"):
             out.append(name)

@@ -21,7 +21,6 @@ import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from functools import cached_property
 
 from trialmatch.claims import grouping as G
 from trialmatch.claims import languages as L
@@ -361,6 +360,9 @@ class _Hits:
             key=lambda m: m.span(),
         )
         self.trial_names = _Index([], key=lambda x: x[1])
+        # an explicit cache, not functools.cached_property: a mypyc-compiled class would
+        # recompute that on every access
+        self._figure_index: _Index | None = None
 
     def _has(self, cat: str, pos: int) -> bool:
         """Does the sentence at ``pos`` hold a trigger word of category ``cat``?"""
@@ -419,9 +421,12 @@ class _Hits:
                 out.append((a, b))
         return out
 
-    @cached_property
+    @property
     def figure_index(self) -> _Index:
-        return _Index(self.figures())
+        got = self._figure_index
+        if got is None:
+            got = self._figure_index = _Index(self.figures())
+        return got
 
     def people_counts(self, lo: int, hi: int) -> list[FigureMatch]:
         """Counts of people in ``[lo, hi)`` (from the one figure pass)."""
@@ -860,9 +865,24 @@ class _DocContext:
         self.text = text
         self.hits = hits
         self.mention_sentences = mention_sentences
+        # explicit caches (None until first use), not functools.cached_property: a
+        # mypyc-compiled class would recompute that on every access
+        self._sponsors_c: tuple[dict[str, str], Counter[str]] | None = None
+        self._short_sponsor_names_c: dict[str, str] | None = None
+        self._strong_c: list[str] | None = None
+        self._strong_products_c: set[str] | None = None
+        self._doc_products_c: list[str] | None = None
+        self._abbr_c: dict[str, str] | None = None
+        self._conditions_c: tuple[Counter[str], dict[str, str]] | None = None
 
-    @cached_property
+    @property
     def _sponsors(self) -> tuple[dict[str, str], Counter[str]]:
+        got = self._sponsors_c
+        if got is None:
+            got = self._sponsors_c = self._find_sponsors()
+        return got
+
+    def _find_sponsors(self) -> tuple[dict[str, str], Counter[str]]:
         sponsors = self.hits.sponsors.over(self.hits.sentences_with("org") | self.mention_sentences)
         canon: dict[str, str] = {}
         counts: Counter[str] = Counter()
@@ -881,10 +901,16 @@ class _DocContext:
                 counts[longer[0]] += counts.pop(key)
         return canon, counts
 
-    @cached_property
+    @property
     def short_sponsor_names(self) -> dict[str, str]:
         """{"Ionis": "Ionis Pharmaceuticals"} for companies named in full with a distinctive
         first word."""
+        got = self._short_sponsor_names_c
+        if got is None:
+            got = self._short_sponsor_names_c = self._find_short_sponsor_names()
+        return got
+
+    def _find_short_sponsor_names(self) -> dict[str, str]:
         canon, _counts = self._sponsors
         out: dict[str, str] = {}
         for full in set(canon.values()):
@@ -899,8 +925,14 @@ class _DocContext:
                 out.setdefault(first, full)
         return out
 
-    @cached_property
+    @property
     def _strong(self) -> list[str]:
+        got = self._strong_c
+        if got is None:
+            got = self._strong_c = self._find_strong()
+        return got
+
+    def _find_strong(self) -> list[str]:
         # trial sentences are read in full anyway; elsewhere only explicit presentations count
         hits = self.hits
         products = hits.products.over(self.mention_sentences) + hits.strong_products.over(
@@ -908,12 +940,24 @@ class _DocContext:
         )
         return [p.value for p in products if p.strength >= 2 and p.kind == "product"]
 
-    @cached_property
+    @property
     def strong_products(self) -> set[str]:
+        got = self._strong_products_c
+        if got is None:
+            got = self._strong_products_c = self._find_strong_products()
+        return got
+
+    def _find_strong_products(self) -> set[str]:
         return set(self._strong)
 
-    @cached_property
+    @property
     def doc_products(self) -> list[str]:
+        got = self._doc_products_c
+        if got is None:
+            got = self._doc_products_c = self._find_doc_products()
+        return got
+
+    def _find_doc_products(self) -> list[str]:
         strong = [p for p, _ in Counter(self._strong).most_common(2)]
         if strong:
             return strong
@@ -930,12 +974,24 @@ class _DocContext:
         ranked = [v for v, n in counts.most_common() if n >= 2 and v in beside]
         return ranked[:1]
 
-    @cached_property
+    @property
     def abbr(self) -> dict[str, str]:
+        got = self._abbr_c
+        if got is None:
+            got = self._abbr_c = self._find_abbr()
+        return got
+
+    def _find_abbr(self) -> dict[str, str]:
         return abbreviation_map(self.text)
 
-    @cached_property
+    @property
     def _conditions(self) -> tuple[Counter[str], dict[str, str]]:
+        got = self._conditions_c
+        if got is None:
+            got = self._conditions_c = self._find_conditions()
+        return got
+
+    def _find_conditions(self) -> tuple[Counter[str], dict[str, str]]:
         cond_counts: Counter[str] = Counter()
         forms: dict[str, str] = {}
         inv = {v.lower(): k for k, v in self.abbr.items()}
