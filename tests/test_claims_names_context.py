@@ -339,3 +339,17 @@ def test_the_institution_whose_team_reported_a_trial_is_its_sponsor():
         "Kallaby"
     ]
     assert _sponsors("The Phase 2 team reported results.") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("Un ensayo de fase I con 30 pacientes con ELA terminó en 2019.", "ALS"),
+        ("Lo studio di fase II in 40 pazienti con SLA è iniziato.", "ALS"),
+        ("Un ensayo en 12 niños con AME tipo 1 está en curso.", "SMA"),
+    ],
+)
+def test_disease_acronyms_of_other_languages_are_read_as_the_english_ones(text, condition):
+    from trialmatch.claims.names import find_conditions
+
+    assert condition in [c.value for c in find_conditions(text)]

@@ -467,6 +467,16 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
     return out
 
 
+#: the subject of a sentence that goes on about "its" product or trial: "Amyvista (AMVT,
+#: $4.12) reported a phase IIb trial of its antibody AVX-117", "Orlava said its Phase 2 ..."
+_SUBJECT_OF_ITS = re.compile(
+    r"[\s*#\-–•]*(?P<n>[A-Z][\w\-&]*(?:[ \t]+[A-Z][\w\-&]*){0,3})(?:\s*\([^()]{1,40}\))?,?\s+"
+    r"(?:has\s+|have\s+|had\s+|today\s+|also\s+|now\s+)?"
+    r"(?:reported|announced|said|says|started|starts|began|begins|launched|completed|"
+    r"initiated|presented|published|unveiled|released|dosed|enrolled|opened|finished|"
+    r"ran|runs|is\s+running|is\s+testing|tested|tests|plans|expects|received)\b"
+    r"[^.;]{0,80}?\bits\s"
+)
 #: the roles after which a list of partners may follow ("run by X with Y, Z and the W Group")
 _LIST_ROLES = frozenset([0, 9])
 #: one more organisation in a list: ", Y", " and Y", " with Y", "together with Y"
@@ -1075,9 +1085,13 @@ _CONDITION_WORDS = frozenset(
         infarction cirrhosis hepatitis neuropathy myopathy epilepsy autism asthma psoriasis
         colitis ataxia paralysis degeneration insufficiency ischemia ischaemia obesity
         osteoarthritis lupus anemia anaemia als sma ms dmd hd sci copd mnd ra t1d t2d gvhd nsclc
-        aml cll cml ipf nash amd asd ckd ards tbi hiv"""
+        aml cll cml ipf nash amd asd ckd ards tbi hiv ela sla ame"""
     )
 )
+#: disease acronyms of other languages: ELA (esclerosis lateral amiotrófica), SLA (sclérose
+#: latérale amyotrophique, sclerosi laterale amiotrofica, stwardnienie zanikowe boczne), AME
+#: (atrofia muscular espinal, amyotrophie spinale)
+_FOREIGN_CONDITION_ABBR = {"ELA": "ALS", "SLA": "ALS", "AME": "SMA"}
 
 
 def condition_at(text: str, start: int, end: int, lo: int = 0) -> NameMatch | None:
@@ -1085,6 +1099,9 @@ def condition_at(text: str, start: int, end: int, lo: int = 0) -> NameMatch | No
     head = text[start:end]
     if head.isupper() and _CONDITION_ABBR_RE.fullmatch(head):
         return NameMatch("condition", head, (start, end))
+    if head in _FOREIGN_CONDITION_ABBR:
+        # "pacientes con ELA", "pazienti con SLA": the English acronym the registry uses
+        return NameMatch("condition", _FOREIGN_CONDITION_ABBR[head], (start, end))
     if not _CONDITION_HEAD_RE.fullmatch(head):
         return None
     # keep the words right before the head word, up to the first that is not part of a
