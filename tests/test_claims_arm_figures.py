@@ -174,3 +174,41 @@ def test_a_trial_giving_its_treatment_to_n_people():
     )
     (claim,) = extract_text(text).claims
     assert claim.enrollment == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "duration"),
+    [
+        # SAMPLE sentences written for the tests
+        ("The Phase 2 trial of RX-9 enrolled 50 patients, who will be followed for 12 months.", 12),
+        ("A phase I study treated 8 patients and followed them for up to 7 years.", 7),
+        ("In the phase 2 trial of ZB-3, 30 patients were monitored over 18 months.", 18),
+    ],
+)
+def test_a_follow_up_length_is_a_figure(text, duration):
+    assert (duration, "months" if duration != 7 else "years") in [
+        (v, u) for _t, v, u in _figures(text)
+    ]
+
+
+def test_a_time_point_of_a_trials_participants_is_a_figure():
+    # SAMPLE text written for the tests: the groups of the trial open the next paragraph
+    text = (
+        "The placebo-controlled study (NCT01234567) split 30 patients into three groups of 10."
+        "\n\nOne group received the cells in the spine, one in a vein and one a placebo; after "
+        "6 months, all participants could switch to the cells."
+    )
+    doc = extract_text(text)
+    (claim,) = doc.claims
+    assert claim.enrollment == 30 and [a.n for a in claim.arms] == [10, 10, 10]
+    months = [f for f in doc.figures if f.unit == "months"]
+    assert [(f.value, f.claim_id) for f in months] == [(6, claim.claim_id)]
+
+
+def test_times_that_are_no_follow_up_are_no_figures():
+    # SAMPLE sentences written for the tests: an entry criterion and a company's age
+    text = (
+        "The phase 2 trial takes patients diagnosed within 2 years of their first symptoms. "
+        "Our company was founded 9 years ago."
+    )
+    assert [u for _t, _v, u in _figures(text) if u in ("months", "years")] == []

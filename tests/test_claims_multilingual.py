@@ -159,3 +159,20 @@ def test_with_the_participation_of_n_patients_is_the_enrollment(text, enrollment
 )
 def test_people_in_the_dative_are_counted(text):
     assert [(f.value, f.unit) for f in extract_text(text).figures] == [(40, "patients")]
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "unit"),
+    [
+        # SAMPLE texts written for the tests: a trial, then how long its patients were followed
+        ("Badanie fazy 2 objęło 20 pacjentów z SLA. Obserwacja trwała 12 miesięcy.", 12, "months"),
+        (
+            "El ensayo de fase II incluyó a 30 pacientes, con un seguimiento de 6 meses.",
+            6,
+            "months",
+        ),
+        ("Studie fáze 2 zahrnula 24 pacientů; sledování trvalo 2 roky.", 2, "years"),
+    ],
+)
+def test_follow_up_in_other_languages_is_a_figure(text, value, unit):
+    assert (value, unit) in [(f.value, f.unit) for f in extract_text(text).figures]

@@ -69,6 +69,7 @@ def test_press_release():
 
     assert _figures(doc) == [
         ("189 participants", 189, "patients", 0),
+        ("12 months", 12, "months", 0),  # "were followed for 12 months"
         ("38%", 38, "percent", 0),
         ("61%", 61, "percent", 0),
         ("60 patients", 60, "patients", 1),

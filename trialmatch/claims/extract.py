@@ -237,6 +237,10 @@ for _cat, _ws in (
         if _w not in _CATEGORY:
             _CATEGORY[_w] = _cat
             _FOREIGN_WORDS.add(_w)
+# months and years of those languages ("12 miesięcy"): durations only; short ones ("let",
+# "ans") are everyday words in English, so they do not make a document foreign
+for _w in L.DURATION_UNITS:
+    _CATEGORY.setdefault(_w, "dur")
 _PREFIX_CATEGORY = (
     (("biotech", "bioscience", "biopharma", "sponsor"), "org"),
     (("millilit",), "dose"),
@@ -453,7 +457,7 @@ class _Hits:
     def durations(self) -> list[FigureMatch]:
         found: list[FigureMatch] = []
         for a, b in self._windows(("dur",), 50, 1):
-            found.extend(find_durations(self.text, a, b))
+            found.extend(find_durations(self.text, a, b, foreign=self.foreign))
         return _dedupe(found)
 
 
@@ -650,7 +654,10 @@ _DATELINE_BEFORE = re.compile(
 #: a sentence that opens on a count of people ("Twelve patients, ...", "All 40 participants")
 _OPENS_ON_PEOPLE = re.compile(
     rf"(?:(?:all\s+|a\s+total\s+of\s+)?(?:{NUMBER})\s+(?:[\w\-]+\s+){{0,2}}?{_PERSON}"
-    rf"|(?:the|these|all\s+(?:the\s+)?)\s*(?:patients|participants|subjects|volunteers))\b",
+    rf"|(?:the|these|all\s+(?:the\s+)?)\s*(?:patients|participants|subjects|volunteers)"
+    # "One group received the cells intrathecally, one intravenously and one a placebo"
+    r"|(?:one|each|the\s+(?:first|second|third|other|control|placebo|treatment))\s+"
+    r"(?:group|arm|cohort))\b",
     re.IGNORECASE,
 )
 
@@ -1333,11 +1340,19 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]•]|,\s|\s[–—]\s|\.\s")
 _DURATION_FIGURE = re.compile(
     r"\b(?:prolong\w*|extend\w*|surviv\w*|persist\w*|maintain\w*|improv\w*|"
     r"benefit\w*|follow(?:ed)?[\s\-]*up|life\s+expectancy|remission|"
-    r"effect\w*|slow\w*|delay\w*|stabili[sz]\w*)\b",
+    r"effect\w*|slow\w*|delay\w*|stabili[sz]\w*|"
+    # "are followed for 6 months", "followed them for up to 9 years", "monitored over a year"
+    r"(?:follow(?:ed|s)?|monitor(?:ed|s)?|observed|tracked)\s+(?:(?:them|participants|patients|"
+    r"subjects|all\s+\w+|each\s+\w+)\s+)?(?:up\s+)?(?:for|over)|"
+    # the follow-up words of ``languages`` ("Obserwacja trwała 12 miesięcy")
+    rf"(?:{L.FOLLOW_UP_STEMS})\w*)\b",
     re.IGNORECASE,
 )
 #: "91% of patients ... better at 12 months": the time point of an outcome given as a share
-_OUTCOME_TIME = re.compile(r"\b(?:at|after|by|within)\s+$", re.IGNORECASE)
+_OUTCOME_TIME = re.compile(r"\b(?:at|after|by|within|over)\s+$", re.IGNORECASE)
+#: "after 6 months, most participants crossed over": a time point in the life of a trial's
+#: participants (not "within 2 years of diagnosis", an entry criterion)
+_PARTICIPANT_TIME = re.compile(r"\b(?:at|after|over)\s+$", re.IGNORECASE)
 
 
 _STRONG_BREAKS = ";:()[]•"
@@ -1425,15 +1440,26 @@ def _figures(
     ref_lines: list[Span],
 ) -> list[Figure]:
     figs: list[FigureMatch] = list(hits.figure_index.items)
-    # durations are figures only where the text puts them forward as a benefit or follow-up
+    # durations are figures only where the text puts them forward as a benefit or follow-up,
+    # or as a time point of the participants of a trial the text describes
+    participant_sentences = hits.sentences_with("person") & {
+        i for _cid, sents, _paras in claim_sentences for i in sents
+    }
     for d in hits.durations():
         si = seg.sentence_at(d.span[0])
         lo, hi = seg.sentences[si]
         window = text[max(lo, d.span[0] - 45) : min(hi, d.span[1] + 20)]
         if _RX1.search(window):
             continue
-        if _DURATION_FIGURE.search(window) or (
-            _OUTCOME_TIME.search(text, max(lo, d.span[0] - 8), d.span[0]) and "%" in text[lo:hi]
+        if (
+            _DURATION_FIGURE.search(window)
+            or (
+                _OUTCOME_TIME.search(text, max(lo, d.span[0] - 8), d.span[0]) and "%" in text[lo:hi]
+            )
+            or (
+                _PARTICIPANT_TIME.search(text, max(lo, d.span[0] - 8), d.span[0])
+                and si in participant_sentences
+            )
         ):
             figs.append(d)
     figs = _dedupe(sorted(figs, key=lambda f: f.span))

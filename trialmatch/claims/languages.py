@@ -89,6 +89,27 @@ ENROL_STEMS = (
 )
 #: prepositions that put a count of people in a trial ("su 30 pazienti", "bei 30 Patienten")
 ENROL_PREPOSITIONS = r"su|con|bei|mit|chez|avec|em|com|u|у|w|в|en|de|di|dei|degli"
+#: months and years in the languages above (lower case) -> the English unit: "12 miesięcy",
+#: "6 meses", "9 anni", "5 let". Some are short everyday words elsewhere ("let", "ans"): they
+#: are read only in documents that use the other vocabularies here
+DURATION_UNITS: dict[str, str] = {}
+for _w in _words(
+    """meses mes mesi mese mois monate monaten monat měsíců měsíce měsíc měsících mesiacov
+    mesiace mesiac miesięcy miesiące miesiąc miesiącach місяців місяці місяць місяців
+    месяцев месяца месяц месяцах"""
+):
+    DURATION_UNITS[_w] = "months"
+for _w in _words(
+    """años año anni anno anos ano ans jahre jahren jahr let roků roky rok rokov lat lata latach
+    років роки рік роках лет года год годах"""
+):
+    DURATION_UNITS[_w] = "years"
+#: words that put a length of time forward as a follow-up ("Obserwacja trwała 12 miesięcy",
+#: "seguimiento de 6 meses", "sledování 12 měsíců") -- stems
+FOLLOW_UP_STEMS = (
+    r"obserwac|sledován|sledovan|seguimiento|seguimento|osservazion|suivi|nachbeobacht|"
+    r"beobacht|спостереж|наблюден|follow"
+)
 #: "si è conclusa", "dokončila": completion in the languages above (plain stems)
 COMPLETED_STEMS = tuple(
     _words(

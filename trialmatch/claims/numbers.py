@@ -168,6 +168,12 @@ _DURATION = re.compile(
     rf"(?P<num>{NUMBER})(?:\s*(?:[-–]|to)\s*(?P<num2>{NUMBER}))?[\s\-]+(?P<unit>months?|years?)\b",
     re.IGNORECASE,
 )
+#: the same with the month and year words of ``languages`` ("12 miesięcy", "6 meses")
+_DURATION_ALL = re.compile(
+    rf"(?P<num>{NUMBER})(?:\s*(?:[-–]|to|a|do|bis|à|до)\s*(?P<num2>{NUMBER}))?[\s\-]+"
+    rf"(?P<unit>months?|years?|{L.trie_regex(L.DURATION_UNITS)})(?!\w)",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -385,15 +391,19 @@ def find_doses(
     return out
 
 
-def find_durations(text: str, lo: int = 0, hi: int | None = None) -> list[FigureMatch]:
+def find_durations(
+    text: str, lo: int = 0, hi: int | None = None, *, foreign: bool = False
+) -> list[FigureMatch]:
+    """Lengths of time in months or years ("18 months", "two years"); with ``foreign``, in the
+    languages of ``languages`` too ("12 miesięcy")."""
     out: list[FigureMatch] = []
-    for m in _DURATION.finditer(text, lo, _end(text, hi)):
+    for m in (_DURATION_ALL if foreign else _DURATION).finditer(text, lo, _end(text, hi)):
         if m.start() > 0 and text[m.start() - 1].isalnum():
             continue
         value = parse_number(m.group("num"))
         if value is None:
             continue
         unit = m.group("unit").lower()
-        unit = unit if unit.endswith("s") else unit + "s"
+        unit = L.DURATION_UNITS.get(unit) or (unit if unit.endswith("s") else unit + "s")
         out.append(FigureMatch(value, unit, m.span()))
     return out
