@@ -226,3 +226,26 @@ def test_a_name_in_apposition_to_a_treatment_noun_is_a_product_name():
     assert "Zelvora" in names("Doctors gave them Zelvora, an oral drug for gout.")
     assert "CellMax" in names("They cite CellMax, a cell therapy like ours, in a phase 2 trial.")
     assert names("In Boston, a drug was tested.") == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAMPLE sentences written for the tests: the ways a trial's start is told
+        "The phase I/II study, which opened in June 2015, plans to treat 10 infants.",
+        "The Phase 2 trial of RX-9 began enrolling in March 2019.",
+        "Lumora enrolled its first patient in its Phase 3 trial in May 2021.",
+        "The Phase 2 trial kicked off in January 2020.",
+        "The Phase 2 trial of ZB-3 launched in March 2018.",
+        "The Phase 3 study got under way in March 2016.",
+    ],
+)
+def test_the_start_of_a_trial_in_its_many_wordings(text):
+    (claim,) = extract_text(text).claims
+    assert [d.role for d in claim.dates] == ["start"]
+
+
+def test_open_label_is_no_start_cue():
+    # SAMPLE sentence written for the tests
+    (claim,) = extract_text("The open-label Phase 2 trial reported results in May 2020.").claims
+    assert [(d.start, d.role) for d in claim.dates] == [("2020-05", "results")]

@@ -24,7 +24,7 @@ from collections.abc import Iterable, Iterator
 
 from trialmatch.claims import grouping as G
 from trialmatch.claims import languages as L
-from trialmatch.claims.dates import ENGLISH_MONTHS, find_dates
+from trialmatch.claims.dates import ENGLISH_MONTHS, date_role, find_dates
 from trialmatch.claims.designs import find_designs
 from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of, ratio_arms_of
 from trialmatch.claims.ids import find_ids
@@ -785,7 +785,7 @@ def _fill(
             continue
         if d.span[1] > hi:
             continue
-        role = G.date_role(text, lo, d.span[0], d.span[1], hi, d.is_range, foreign=hits.foreign)
+        role = date_role(text, lo, d.span[0], d.span[1], hi, d.is_range, foreign=hits.foreign)
         ds = DateSpan(d.text, d.start, d.end, role, d.precision, d.span)  # type: ignore[arg-type]
         if all((x.start, x.end, x.role) != (ds.start, ds.end, ds.role) for x in m.dates):
             m.dates.append(ds)

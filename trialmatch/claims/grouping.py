@@ -204,44 +204,6 @@ _STATUS = [
     ("suspended", re.compile(r"\b(?:suspended|on\s+hold|paused)\b", re.IGNORECASE)),
 ]
 
-_ROLE_CUES = [
-    (
-        "other",
-        re.compile(
-            r"\b(?:complet\w*\s+(?:its\s+|the\s+)?enrol\w*|fully\s+enrol\w*|"
-            r"submi(?:t|ssion)\w*|filing|approval|publish\w*\s+in\s+\d)",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "results",
-        re.compile(
-            r"\b(?:results?|data|read[\s\-]?outs?|top[\s\-]?line|report(?:ed|s)?|available|announc\w*|publish\w*|outcomes?)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "start",
-        re.compile(
-            r"\b(?:start\w*|begin\w*|began|begun|initiat\w*|launch\w*|commenc\w*|first\s+patients?|since|enrol\w*\s+(?:began|started|opened))\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "completion",
-        re.compile(
-            r"\b(?:complet\w*|conclu\w*|finish\w*|end\s+of\s+(?:the\s+)?(?:study|trial)|last\s+patient)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    ("follow-up", re.compile(r"\bfollow(?:ed)?[\s\-]*up\b", re.IGNORECASE)),
-]
-#: the start and completion cues of ``languages`` ("od ledna 2012", "dokončila v srpnu 2017")
-_ROLE_CUES_ALL = [
-    *_ROLE_CUES,
-    ("start", re.compile(r"\b(?:" + "|".join(L.START_WORDS) + r")\w*", re.IGNORECASE)),
-    ("completion", re.compile(r"\b(?:" + "|".join(L.COMPLETED_STEMS) + r")\w*", re.IGNORECASE)),
-]
 _YEAR_CONTEXT = re.compile(
     r"(?:\b(?:in|since|from|by|until|till|starting|started|begun|began|during|early|late|mid|of)\s+)$",
     re.IGNORECASE,
@@ -579,38 +541,6 @@ def status_words(text: str, start: int, end: int) -> list[str]:
         for name, rx in _STATUS
         if any(stem in low for stem in _STATUS_STEMS[name]) and rx.search(text, start, end)
     ]
-
-
-def date_role(
-    text: str,
-    lo: int,
-    date_start: int,
-    date_end: int,
-    hi: int,
-    is_range: bool,
-    *,
-    foreign: bool = True,
-) -> str:
-    """The role of a date from the nearest cue word in its clause (with ``foreign``, the cue
-    words of ``languages`` too)."""
-    before = text[max(lo, date_start - 80) : date_start]
-    after = text[date_end : min(hi, date_end + 40)]
-    best: tuple[int, str] | None = None
-    for role, rx in _ROLE_CUES_ALL if foreign else _ROLE_CUES:
-        for m in rx.finditer(before):
-            d = len(before) - m.end()
-            if best is None or d < best[0]:
-                best = (d, role)
-        m2 = rx.search(after)
-        if m2:
-            d = m2.start() + 5  # cues after the date count a little less
-            if best is None or d < best[0]:
-                best = (d, role)
-    if is_range:
-        if best and best[1] == "follow-up" and best[0] < 30:
-            return "follow-up"
-        return "period"
-    return best[1] if best else "other"
 
 
 def bare_year_ok(text: str, start: int) -> bool:
