@@ -75,3 +75,86 @@ def test_placebo_without_participants_is_no_trial():
     # SAMPLE text written for the tests
     text = "Our cream works better than placebo, say 90% of users."
     assert extract_text(text).claims == ()
+
+
+# SAMPLE text written for the tests: a trade-press round-up of three programmes
+_ROUNDUP = """# Knee cartilage: who is still in the race?
+
+## Lindholm Hospital
+
+At Lindholm Hospital in Oslo, a Phase I study gave cartilage cells to 14 patients.
+
+The same team then opened a Phase II study of the cells in roughly 60 patients.
+
+## Ostavia
+
+Ostavia's ChondroFix missed the primary endpoint of its Phase 3 trial in 210 patients.
+
+## Newcomers
+
+Kardel Therapeutics says its gel product KD-310 will enter a Phase 1/2 study in 30 patients.
+"""
+
+
+def test_on_a_page_about_several_parties_a_claim_keeps_its_own_names():
+    claims = extract_text(_ROUNDUP).claims
+    first, second, rival, newcomer = claims
+    # the hospital's trials take no product or company from the other sections
+    assert first.names == () and first.sponsors == ()
+    assert first.sites == ("Lindholm Hospital",)
+    # "the same team": the institution (and its country) of the trial told of just before
+    assert second.sites == ("Lindholm Hospital",) and second.countries == ("Norway",)
+    assert second.names == ()
+    # "Ostavia's ChondroFix missed ...": the company and its product, from the claim's sentence
+    assert rival.names == ("ChondroFix",) and rival.sponsors == ("Ostavia",)
+    assert newcomer.names == ("KD-310",) and newcomer.sponsors == ("Kardel Therapeutics",)
+
+
+def test_a_clinic_citing_another_company_does_not_lend_it_to_its_own_study():
+    # SAMPLE text written for the tests: a clinic page citing a company's trial
+    text = (
+        "Science is on our side. Ostavia's ChondroFix, a cell therapy much like ours, was "
+        "studied in a Phase 3 trial in 210 patients.\n\n"
+        "Clínica Marvella has offered its own cartilage protocol since 2018. In our "
+        "observational study of 85 patients, 71% reported less pain."
+    )
+    rival, own = extract_text(text).claims
+    assert rival.sponsors == ("Ostavia",)
+    assert own.sponsors == () and own.names == ()
+
+
+def test_the_sentence_that_sets_the_scene_gives_the_site_of_the_first_mention():
+    # SAMPLE text written for the tests: a family newsletter
+    text = (
+        "## Knee news\n\n"
+        "Researchers at Lindholm University Hospital are testing donor cells in children with "
+        "arthritis. The small phase I/II study, which opened in June 2015, plans to treat "
+        "10 children.\n\n"
+        "## Gene therapy\n\n"
+        "Kardel Therapeutics has started a Phase 3 study of its gene therapy KD-310 in 120 "
+        "adults."
+    )
+    small, kardel = extract_text(text).claims
+    assert small.sites == ("Lindholm University Hospital",)
+    assert small.names == () and small.sponsors == ()
+    assert kardel.names == ("KD-310",)
+
+
+def test_a_company_named_twice_is_the_page_s_company_despite_a_competitor_named_once():
+    # SAMPLE text written for the tests: a press release
+    text = (
+        "Nerova Therapeutics today reported progress with support from Halden Bio. Nerova "
+        "Therapeutics said its lead product NV-3 is safe.\n\n"
+        "Ostavia Pharma's older drug needs daily injections.\n\n"
+        "A Phase 2 trial enrolled 44 patients with ALS."
+    )
+    claim = extract_text(text).claims[-1]
+    assert claim.sponsors == ("Nerova Therapeutics",)
+    assert claim.names == ("NV-3",)
+
+
+def test_a_possessive_after_a_company_name_keeps_the_whole_name():
+    from trialmatch.claims.names import find_sponsors
+
+    found = find_sponsors("Nerova said NV-3 is safe, unlike Ostavia Pharma's older drug.")
+    assert [s.value for s in found] == ["Ostavia Pharma"]

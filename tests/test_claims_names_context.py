@@ -158,8 +158,35 @@ def test_places_diseases_markers_and_coined_words_are_not_taken_as_sponsors(text
         ("Trelvion's NEUvax entered a pivotal study in 2020.", "Trelvion", "NEUvax"),
     ],
 )
-def test_a_possessive_company_and_its_product_give_the_name(text, sponsor, product):
+def test_a_possessive_company_and_its_product_give_sponsor_and_name(text, sponsor, product):
+    assert sponsor in _sponsors(text)
     assert product in _products(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "sponsor"),
+    [
+        (
+            "Ventrova (VNTR, $3.10, +12%) reported a phase IIb trial of its antibody VT-44.",
+            "Ventrova",
+        ),
+        ("- Orlava Bio said its Phase 2 trial is fully enrolled.", "Orlava Bio"),
+    ],
+)
+def test_the_subject_of_a_sentence_about_its_trial_is_a_sponsor(text, sponsor):
+    assert sponsor in _sponsors(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Dr Hanna Weiss reported that its trial failed.",
+        "Boston reported its first case.",
+        "ALS patients started its therapy.",
+    ],
+)
+def test_titles_places_and_diseases_are_not_subjects_of_a_company_sentence(text):
+    assert _sponsors(text) == []
 
 
 @pytest.mark.parametrize(

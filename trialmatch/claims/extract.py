@@ -894,6 +894,8 @@ class _DocContext:
         canon: dict[str, str] = {}
         counts: Counter[str] = Counter()
         for s in sponsors:
+            if s.kind == "partner":
+                continue  # a funder or collaborator ("with support from X") is not the page's
             key = s.value.lower()
             best = canon.get(key)
             if best is None or (best.isupper() and not s.value.isupper()):
@@ -1023,11 +1025,16 @@ class _DocContext:
         if not counts:
             return None
         ranked = counts.most_common()
-        # a page about one company: the only one; or one named at least three times and twice
-        # as often as any other (an investor blog on five companies has no main sponsor)
-        if len(ranked) == 1 or ranked[0][1] >= max(3, 2 * ranked[1][1]):
+        # a page about one company: the only one; or one named at least twice and twice as
+        # often as any other (a competitor named once does not stop it; an investor blog on
+        # five companies, each named once or twice, has no main sponsor)
+        if len(ranked) == 1 or ranked[0][1] >= max(2, 2 * ranked[1][1]):
             return canon[ranked[0][0]]
         return None
+
+    def is_page_company(self, name: str) -> bool:
+        """Is ``name`` a company the page counts (not a partner or funder)?"""
+        return name.lower() in self._sponsors[1]
 
     def sponsor_mentions(self, name: str) -> int:
         """How often the page names company ``name``."""
@@ -1098,6 +1105,13 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             # "The phase I/II study" as the document's first mention points back at the
             # paragraph before it ("Researchers at X University have started ...")
             first_back = not mentions and si > 0 and seg.para_of[si - 1] == seg.para_of[si] - 1
+            # "Researchers at X are testing Y. The small phase I/II study ...": the first
+            # mention of a paragraph points back at the sentence that sets its scene
+            first_in_para = (
+                si > 0
+                and seg.para_of[si - 1] == seg.para_of[si]
+                and not any(x.paragraph == seg.para_of[si] for x in mentions[-3:])
+            )
             if (
                 m.kind == "definite"
                 and si > 0
@@ -1110,6 +1124,10 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                     text[lo:hi],
                     re.IGNORECASE,
                 )
+                # only for its institution: "Researchers at X are testing Y. The small study"
+                scene_only = noun_before is None and first_in_para
+                if scene_only:
+                    noun_before = _THE_TRIAL.search(text[lo:hi])
                 if (
                     noun_before
                     and (si - 1) not in cont_of
@@ -1120,11 +1138,26 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                         span=(plo, phi), sentence=si - 1, paragraph=m.paragraph, kind="bare"
                     )
                     _fill(before_m, text, plo, phi, hits, ctx, core=False)
+                    if scene_only and not before_m.sites:
+                        before_m = G.Mention(
+                            span=(plo, phi), sentence=si - 1, paragraph=m.paragraph, kind="bare"
+                        )
                     for attr in ("sites", "countries", "sponsors", "names", "conditions"):
                         for v in getattr(before_m, attr):
                             _add(getattr(m, attr), v)
                     if before_m.sites or before_m.countries:
                         m.extra_spans.insert(0, (plo, phi))
+            same = _SAME_TEAM.search(text, lo, hi) if mentions else None
+            if same is not None:
+                # "The same team then opened a Phase II study": the institution, company and
+                # country of the trial told of just before; a team's own trial is sponsored
+                # by its institution (as "the Hadassah team reported a trial")
+                for attr in ("sites", "countries", "sponsors"):
+                    for v in getattr(mentions[-1], attr):
+                        _add(getattr(m, attr), v)
+                if same.group(1) in _TEAM_WORDS and not m.sponsors:
+                    for v in mentions[-1].sites:
+                        _add(m.sponsors, v)
             if (
                 m.kind in ("definite", "bare")
                 and not m.countries
@@ -1153,8 +1186,9 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                     and _OPENS_ON_PEOPLE.match(text, lo, hi) is not None
                 )
             )
-            and (last.extra_spans[-1][1] if last.extra_spans else last.span[1])
-            >= _prev_end(seg, si)
+            # (an antecedent sentence put before the mention does not count: its end is not
+            # the end of what the mention has read so far)
+            and max([last.span[1], *(e for _s, e in last.extra_spans)]) >= _prev_end(seg, si)
             and (G.CONTINUATION_ALL if hits.foreign else G.CONTINUATION).search(text, lo, hi)
             and not _in_ranges(lo, ref_lines)
         ):
@@ -1194,24 +1228,52 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             )
             if names and _count_word(text, names[0], *section) < 2:
                 names = []
-        if not names and ctx.doc_products:
+        own_sponsors = [ctx.canonical_sponsor(x) for x in c.values("sponsors")]
+        claim_paras = sorted({seg.para_of[seg.sentence_at(a)] for a, _b in spans})
+        # another party named around the claim (in its paragraphs, outside its own sentences,
+        # or in its section): a product or company from elsewhere on the page is not lent
+        # across it ("Clínica X has its own protocol. In our study ...", "## Mayo Clinic")
+        other_party = _other_party(text, seg, hits, ctx, spans, claim_paras, section, main_sponsor)
+        if (
+            not names
+            and ctx.doc_products
+            and not other_party
+            and not (
+                # a trial at an institution of its own, in a section that never names the
+                # page's product ("## SMA ... Researchers at X ... The small study")
+                c.values("sites")
+                and section is not None
+                and not any(_count_word(text, p, *section) for p in ctx.doc_products)
+            )
+            and (main_sponsor is not None or not ctx.several_sponsors())
+            and all(x.lower() == (main_sponsor or "").lower() for x in own_sponsors)
+        ):
+            # the page's product, when the page is about one company (or none) and the claim
+            # names no other company
             names = list(ctx.doc_products)
         sponsors = _normalize_sponsors(c.values("sponsors"))
         if not sponsors:
             # the company the claim's own paragraphs name; else the page's, if the page is
             # about one company; else its section's
-            claim_paras = sorted({seg.para_of[seg.sentence_at(a)] for a, _b in spans})
             around = [
                 ctx.canonical_sponsor(x.value)
                 for p in claim_paras
                 for x in hits.sponsors.within(*seg.paragraphs[p])
             ]
             sponsors = _one_value(around)
+            own_names = c.values("names")
             if (
                 not sponsors
                 and not around
                 and main_sponsor
+                and not other_party
                 and (not c.values("sites") or ctx.sponsor_mentions(main_sponsor) >= 3)
+                and not (
+                    # a claim about its own product, on a page with several companies
+                    own_names
+                    and ctx.several_sponsors()
+                    and not {n.lower() for n in own_names} & {n.lower() for n in ctx.doc_products}
+                )
             ):
                 # a trial at a named institution takes a company named only in passing
                 # (a forum: "the Hadassah trial ... Oremira's trial") from nowhere
@@ -1220,6 +1282,11 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 sponsors = _one_value(
                     [ctx.canonical_sponsor(x.value) for x in hits.sponsors.within(*section)]
                 )
+        sites = c.values("sites")
+        if not sites and heading is not None:
+            # "## Mayo Clinic ... The same team then opened a Phase II study": the institution
+            # the claim's section heading names
+            sites = _one_value([x.value for x in hits.sites.within(*heading)])
         conditions = _expand_conditions(c.values("conditions"), ctx.abbr)
         if not conditions and heading is not None:
             conditions = _expand_conditions(
@@ -1254,7 +1321,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 arms=arms,
                 dates=tuple(dates),
                 countries=tuple(c.values("countries")),
-                sites=tuple(c.values("sites")),
+                sites=tuple(sites),
                 follow_up=follow,
                 status=tuple(c.values("status")),
             )
@@ -1267,6 +1334,59 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     return DocumentClaims(
         doc=doc, sha256=sha256, error=None, claims=tuple(claims), figures=tuple(figures), text=text
     )
+
+
+_THE_TRIAL = re.compile(r"\b[Tt]he\s+(?:[\w\-/]+,?\s+){0,5}(?:trial|study)\b")
+_SAME_TEAM = re.compile(
+    r"\b[Tt]he\s+same\s+(team|group|researchers|investigators|doctors|centre|center|"
+    r"hospital|clinic|institution|company|sponsor)\b"
+)
+_TEAM_WORDS = frozenset(["team", "group", "researchers", "investigators", "doctors"])
+
+
+def _other_party(
+    text: str,
+    seg: Segments,
+    hits: _Hits,
+    ctx: _DocContext,
+    spans: list[Span],
+    claim_paras: list[int],
+    section: Span | None,
+    main_sponsor: str | None,
+) -> bool:
+    """Does the claim's section, or its paragraphs outside its own sentences, name a company
+    other than the page's main one, or an institution (site) not named in the claim itself?"""
+    own_sentences = {seg.sentence_at(a) for a, _b in spans}
+    main = (main_sponsor or "").lower()
+    scopes: list[Span] = []
+    for p in claim_paras:
+        a, b = seg.paragraphs[p]
+        for si in range(seg.sentence_at(a), seg.sentence_at(max(a, b - 1)) + 1):
+            if si not in own_sentences:
+                scopes.append(seg.sentences[si])
+    site_scopes = list(scopes)
+    if section is not None:
+        scopes.append(section)
+        # the section's heading, not its whole text: a page's one section may well name
+        # the hospital where the company's trial ran
+        site_scopes.append(seg.sentences[seg.sentence_at(section[0])])
+    own_sites = {x.lower() for x in _claim_sites(hits, spans)}
+    for lo, hi in scopes:
+        for x in hits.sponsors.within(lo, hi):
+            if x.kind == "partner":
+                continue
+            name = ctx.canonical_sponsor(x.value).lower()
+            if name != main and not (main and (main.startswith(name) or name.startswith(main))):
+                return True
+    for lo, hi in site_scopes:
+        for x in hits.sites.within(lo, hi):
+            if x.value.lower() not in own_sites:
+                return True
+    return False
+
+
+def _claim_sites(hits: _Hits, spans: list[Span]) -> list[str]:
+    return [x.value for a, b in spans for x in hits.sites.within(a, b)]
 
 
 def _count_word(text: str, word: str, lo: int, hi: int) -> int:

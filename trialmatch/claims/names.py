@@ -40,7 +40,8 @@ def _split(words: str) -> list[str]:
 @dataclass(frozen=True)
 class NameMatch:
     kind: str
-    """"product", "sponsor", "site", "country", "condition", "trialname"."""
+    """"product", "sponsor", "partner" (a collaborator or funder: "with support from X", the
+    rest of a list after "led by X"), "site", "country", "condition", "trialname"."""
     value: str
     """Normalized value (countries: English name; sponsors: without legal suffix)."""
     span: Span
@@ -294,6 +295,25 @@ _MADE_FROM_BEFORE = re.compile(
     r"(?:(?:developed|made|manufactured|marketed|discovered|licensed|produced|sold)\s+)?$"
 )
 _COMPANY_NOUN = 10
+#: the roles that read the owner of a possessive ("X's trial", "X's ABC-12")
+_POSSESSIVE_ROLES = frozenset([4, 8])
+_CAPS_BEFORE = re.compile(r"(?:[A-Z][\w\-&]*[ \t]+){1,3}$")
+
+
+def _name_before(text: str, lo: int, start: int) -> str:
+    """The capitalized words right before a possessive's last word, when that word is an
+    industry or legal word ("Ostavia Pharma's drug": "Ostavia "), else ""."""
+    k = text.find("'", start)
+    k2 = text.find("’", start)
+    last = text[start : min(x for x in (k, k2, start + 40) if x >= start)]
+    if not re.fullmatch(_INDUSTRY + "|" + _LEGAL, last):
+        return ""
+    m = _CAPS_BEFORE.search(text, max(lo, start - 60), start)
+    return _trim_org(m.group(0)) if m else ""
+
+
+#: "with support from X", "in partnership with X": a partner, not the company of the page
+_PARTNER = 9
 _TITLE_WORDS = frozenset(
     _split("""Founder Co-founder Cofounder Executive Spokesperson Spokesman Spokeswoman Chair
     Chairwoman Head Vice Senior Manager Partner Partners""")
@@ -440,6 +460,8 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
             ):
                 continue
             raw = _trim_org(m.group("n"))
+            if i in _POSSESSIVE_ROLES:
+                raw = _name_before(text, lo, m.start("n")) + raw  # "Ostavia Pharma's drug"
             name = _clean_org(raw)
             if i in _LOOSE_ROLES and (name in _PLACES or _CONDITION_ABBR.fullmatch(name)):
                 continue
@@ -457,16 +479,59 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
                 if code and _CODE_STOP.match(code.group().split("-")[0] + "1"):
                     continue  # "Parkinson's PD-L1 levels": a marker, not a product
             if name and name not in _COMMON_CAPS and not _is_site_name(name):
-                out.append(NameMatch("sponsor", name, (m.end("n") - len(raw), m.end("n")), 2))
+                kind = "partner" if i == _PARTNER else "sponsor"
+                out.append(NameMatch(kind, name, (m.end("n") - len(raw), m.end("n")), 2))
             if i in _LIST_ROLES:
                 _read_partner_list(text, m.end("n"), end, out)
+    if "'s " in region or "’s " in region:
+        for m in _POSSESSIVE_PRODUCT.finditer(text, lo, end):
+            # "Brainstorm's NurOwn missed ...": the owner of the product the sentence is about
+            owner = m.group("owner")
+            if owner in _COMMON_CAPS or owner in _PLACES or owner in _DEMONYMS:
+                continue
+            if _CONDITION_ABBR.fullmatch(owner) or _is_site_name(owner):
+                continue
+            before = _name_before(text, lo, m.start("owner"))
+            owner = _trim_org(before + owner)
+            span = (m.end("owner") - len(owner), m.end("owner"))
+            if not any(s.span[1] == span[1] for s in out):
+                out.append(NameMatch("sponsor", owner, span, 2))
+    subject = _SUBJECT_OF_ITS.match(text, lo, end) if " its " in region else None
+    if subject is not None:
+        name = _clean_org(_trim_org(subject.group("n")))
+        n_end = subject.end("n")
+        if (
+            name
+            and not any(w in _COMMON_CAPS for w in name.split())
+            and not (name in _PLACES or name in _DEMONYMS or _CONDITION_ABBR.fullmatch(name))
+            and not any(s.span[0] <= n_end - 1 < s.span[1] for s in out)
+        ):
+            out.append(NameMatch("sponsor", name, (n_end - len(name), n_end), 1))
     for t in find_named_sites(text, lo, end, team=True, team_only=True):
         # "the Hadassah team reported a trial": the institution whose team ran it
         if not any(s.span[0] <= t.span[0] < s.span[1] for s in out):
             out.append(NameMatch("sponsor", t.value, t.span, 1))
-    return out
+    # one name found by two rules ("Tarvena Pharma's trial": suffix and possessive) counts once
+    seen: set[tuple[str, int]] = set()
+    unique: list[NameMatch] = []
+    for s in out:
+        key = (s.value, s.span[1])
+        if key not in seen:
+            seen.add(key)
+            unique.append(s)
+    return unique
 
 
+#: the subject of a sentence that goes on about "its" product or trial: "Amyvista (AMVT,
+#: $4.12) reported a phase IIb trial of its antibody AVX-117", "Orlava said its Phase 2 ..."
+_SUBJECT_OF_ITS = re.compile(
+    r"[\s*#\-–•]*(?P<n>[A-Z][\w\-&]*(?:[ \t]+[A-Z][\w\-&]*){0,3})(?:\s*\([^()]{1,40}\))?,?\s+"
+    r"(?:has\s+|have\s+|had\s+|today\s+|also\s+|now\s+)?"
+    r"(?:reported|announced|said|says|started|starts|began|begins|launched|completed|"
+    r"initiated|presented|published|unveiled|released|dosed|enrolled|opened|finished|"
+    r"ran|runs|is\s+running|is\s+testing|tested|tests|plans|expects|received)\b"
+    r"[^.;]{0,80}?\bits\s"
+)
 #: the subject of a sentence that goes on about "its" product or trial: "Amyvista (AMVT,
 #: $4.12) reported a phase IIb trial of its antibody AVX-117", "Orlava said its Phase 2 ..."
 _SUBJECT_OF_ITS = re.compile(
@@ -509,7 +574,7 @@ def _read_partner_list(text: str, pos: int, end: int, out: list[NameMatch]) -> N
         ):
             return
         if not _is_site_name(name):  # a foundation or university in the list is a site
-            out.append(NameMatch("sponsor", name, (m.end("n") - len(raw), m.end("n")), 2))
+            out.append(NameMatch("partner", name, (m.end("n") - len(raw), m.end("n")), 2))
         pos = m.end("n")
 
 
