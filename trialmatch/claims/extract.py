@@ -174,7 +174,9 @@ class _Lazy:
 #: (lower-case letters of the Latin and Cyrillic alphabets: "fáze", "pacientů", "фаза")
 _WORD = re.compile(r"[a-z0-9\u00df-\u00f6\u00f8-\u024f\u0430-\u045f\u0491]+")
 _EUDRACT_TRIGGER = re.compile(r"\b\d{4}-\d{6}-\d\d")
-_SYMBOL_TRIGGER = re.compile(r"[%®™]")
+#: where a EudraCT number may end its year: a pattern opening on a literal is found by a fast
+#: scan for that character, one opening on ``\b\d`` is tried at every position of the text
+_EUDRACT_DASH = re.compile(r"-(?=\d{6}-\d\d)")
 
 
 def _split(words: str) -> list[str]:
@@ -334,11 +336,26 @@ class _Hits:
             sents_by_cat[cat].add(si)
             if not foreign and w in _FOREIGN_WORDS:
                 foreign = True
-        for rx, cat in ((_EUDRACT_TRIGGER, "reg"), (_SYMBOL_TRIGGER, None)):
-            for m in rx.finditer(low):
-                c = cat or _CATEGORY[m.group()]
-                by_cat.setdefault(c, []).append(m.span())
-                sents_by_cat.setdefault(c, set()).add(sentence_at(m.start()))
+        # EudraCT numbers ("2004-123456-12"): the same matches as _EUDRACT_TRIGGER.finditer
+        # (two cannot overlap), found from their first dash
+        extra: list[tuple[int, int, str]] = []
+        for m in _EUDRACT_DASH.finditer(low):
+            k = m.start() - 4
+            if k >= 0:
+                m2 = _EUDRACT_TRIGGER.match(low, k)
+                if m2 is not None:
+                    extra.append((k, m2.end(), "reg"))
+        # "%", "®", "™" (str.find is far faster than a regex scan of the text)
+        symbols: list[tuple[int, int, str]] = []
+        for ch in "%®™":
+            k = find(ch)
+            while k >= 0:
+                symbols.append((k, k + 1, _CATEGORY[ch]))
+                k = find(ch, k + 1)
+        symbols.sort()
+        for a, b, c in extra + symbols:
+            by_cat.setdefault(c, []).append((a, b))
+            sents_by_cat.setdefault(c, set()).add(sentence_at(a))
         self.foreign = foreign
         """Does the text use the trial vocabulary of another language ("fáze", "pazienti")?"""
         self.ids = _Lazy(text, seg, find_ids)
