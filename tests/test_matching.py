@@ -36,6 +36,7 @@ FEATURES = {
     "dates",
     "country",
     "title",
+    "cells",
 }
 
 

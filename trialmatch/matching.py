@@ -33,7 +33,8 @@ class Reason:
 
     feature: str
     """Feature name: id, intervention, sponsor, condition, phase, design, enrollment, dates,
-    country, title."""
+    country (sites included), cells (cell source, donor, route), title; and context and
+    ambiguity for the document-level steps."""
     outcome: Outcome
     """agreed, partly, disagreed or unknown."""
     detail: str
@@ -146,7 +147,8 @@ class Scoring:
     """Accept a link at or above this score; below it the claim abstains."""
     weights: Mapping[str, FeatureWeight]
     """Per feature (id, intervention, sponsor, condition, phase, design, enrollment, dates,
-    country, site, title)."""
+    country, site, title) and sub-feature (enrollment_exact; site_conflict of the country feature;
+    source, donor and route of the cells feature)."""
     title_factor: float
     """Multiplier for evidence read from a record's title when the structured field is absent
     (titles may score a candidate, never give it a registry value)."""
@@ -182,6 +184,11 @@ SCORING = Scoring(
         "country": FeatureWeight(agreed=0.7, partly=0.3, disagreed=-1.5),
         "site": FeatureWeight(agreed=1.5, partly=0.5, disagreed=0.0),
         "title": FeatureWeight(agreed=1.5, partly=0.4, disagreed=0.0),
+        "enrollment_exact": FeatureWeight(agreed=0.5, partly=0.0, disagreed=0.0),  # bonus
+        "site_conflict": FeatureWeight(agreed=0.0, partly=0.0, disagreed=-1.0),
+        "source": FeatureWeight(agreed=1.0, partly=0.3, disagreed=-2.0),  # cell source
+        "donor": FeatureWeight(agreed=0.2, partly=0.0, disagreed=-1.5),  # autologous/allogeneic
+        "route": FeatureWeight(agreed=0.3, partly=0.1, disagreed=-1.0),
     },
     title_factor=0.8,
     context_single=0.9,
@@ -433,6 +440,19 @@ class _Profile:
     sponsors_unmatched: bool = False
     """The claim's own sponsors match no sponsor or collaborator of any record found (a page
     header or a publisher read as the sponsor, or a company the registry does not list)."""
+    own_text: str = ""
+    """The claim's own sentences: its quote and the text of its evidence spans (no window)."""
+    lent_names: frozenset[str] = frozenset()
+    """Folded claimed product names that the claim's own sentences do not contain: the
+    extractor lent them from a heading or another paragraph."""
+    lent_sponsors: frozenset[str] = frozenset()
+    """Claimed sponsors whose distinctive word the claim's own sentences do not contain."""
+    borrowed_unmatched: bool = False
+    """Every specific product name the claim borrowed (lent by the extractor or inherited from
+    the document) matches no intervention or title of any record found: such a name cannot
+    tell the records apart, and counts as no evidence."""
+    borrowed_sponsors_unmatched: bool = False
+    """Same for borrowed sponsors: none matches a sponsor or collaborator of a record found."""
 
 
 def _distinct(values: Iterable[str], same: Any) -> list[str]:
@@ -450,6 +470,28 @@ def _evidence_text(doc: DocumentClaims, claim: Claim) -> str:
         if 0 <= s < e <= len(text):
             parts.append(text[max(0, s - 300) : min(len(text), e + 600)])
     return "\n".join(parts)
+
+
+def _own_text(doc: DocumentClaims, claim: Claim) -> str:
+    """The claim's own sentences: its quote and its evidence spans, without the window around
+    them that ``_evidence_text`` adds."""
+    text = doc.text or ""
+    parts = [claim.quote]
+    for s, e in claim.spans:
+        if 0 <= s < e <= len(text):
+            parts.append(text[s:e])
+    return "\n".join(parts)
+
+
+def _name_is_own(name: str, own: str) -> bool:
+    return facts.name_in(own, name)
+
+
+def _sponsor_is_own(sponsor: str, own: str) -> bool:
+    key = _distinctive_word(sponsor)
+    if not key:
+        return True  # nothing distinctive to look for: cannot tell, keep it as the claim's
+    return key in set(facts.tokens(own))
 
 
 def _product_names(c: Claim) -> list[str]:
@@ -495,6 +537,7 @@ def _profiles(
 
     out = []
     for c in doc.claims:
+        own = _own_text(doc, c)
         own_names = _product_names(c)
         own_specific = [n for n in own_names if facts.is_specific(n)]
         names, names_ctx = (own_names, False) if own_specific else (doc_names + own_names, True)
@@ -517,6 +560,13 @@ def _profiles(
                     "condition": factor(doc_conds),
                 },
                 text=_evidence_text(doc, c),
+                own_text=own,
+                lent_names=frozenset(
+                    facts.fold(n)
+                    for n in own_names
+                    if facts.is_specific(n) and not _name_is_own(n, own)
+                ),
+                lent_sponsors=frozenset(s for s in c.sponsors if not _sponsor_is_own(s, own)),
             )
         )
     return out
@@ -529,6 +579,9 @@ def _profiles(
 class _Feature:
     reason: Reason
     contribution: float
+    entity: str = ""
+    """The registered organization or site an agreement rests on (one institution is one fact:
+    named as sponsor and as site, it counts once)."""
 
 
 def _feat(name: str, outcome: Outcome, detail: str, scale: float = 1.0, key: str = "") -> _Feature:
@@ -538,6 +591,10 @@ def _feat(name: str, outcome: Outcome, detail: str, scale: float = 1.0, key: str
     if outcome != "unknown":
         detail = f"{detail} [{contribution:+.2f}]"
     return _Feature(Reason(name, outcome, detail), contribution)
+
+
+def _with_entity(entity: str, f: _Feature) -> _Feature:
+    return _Feature(f.reason, f.contribution, entity)
 
 
 def _unknown(name: str, detail: str) -> _Feature:
@@ -611,9 +668,73 @@ def _described_intervention(quote: str, study: Study) -> tuple[float, str] | Non
     return best
 
 
+def _record_products(study: Study) -> list[tuple[str, str]]:
+    """(product name, where the record gives it) for one record: the name fragments of its
+    interventions ("NurOwn", "MSC-NTF"), and the partner of such a name in an "X (Y)" pair
+    of its titles ("Lenzumestrocel (Neuronata-R Inj.)" gives "Neuronata-R"). Titles may find
+    and score a record, never testify: this is used only for scoring."""
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+
+    def add(name: str, where: str) -> None:
+        k = facts.fold(name)
+        if len(k.replace(" ", "")) >= 4 and k not in seen:
+            seen.add(k)
+            out.append((name, where))
+
+    for iv in study.interventions:
+        for s in (iv.name, *iv.other_names):
+            for f in name_fragments(s):
+                add(f, f"intervention {iv.name!r}")
+    known = {facts.fold(n) for n, _ in out}
+    for title in facts.study_titles(study):
+        for m in _TITLE_PAIR.finditer(re.sub(r"[®™©]", "", title)):
+            before, inside = [*name_fragments(m.group(1))], name_fragments(m.group(2))
+            if any(facts.fold(b) in known for b in before):
+                for f in inside:
+                    add(f, f"title {title!r}")
+            elif any(facts.fold(f) in known for f in inside):
+                for b in before:
+                    add(b, f"title {title!r}")
+    return out
+
+
+def _product_named_in(own: str, study: Study) -> tuple[str, str] | None:
+    """The record's product name that the claim's own sentences say, with where the record
+    gives it, or None."""
+    for name, where in _record_products(study):
+        if facts.name_in(own, name):
+            return name, where
+    return None
+
+
+def _borrowed_names(p: _Profile) -> list[str]:
+    """Specific product names the claim did not say itself: inherited from the document, or
+    lent by the extractor from a heading or another paragraph."""
+    specific = [n for n in p.names if facts.is_specific(n)]
+    if p.names_ctx:
+        return specific
+    return [n for n in specific if facts.fold(n) in p.lent_names]
+
+
 def _f_intervention(p: _Profile, study: Study, book: AliasBook) -> _Feature:
+    specific = [n for n in p.names if facts.is_specific(n)]
+    borrowed = _borrowed_names(p)
+    has_own = len(borrowed) < len(specific)
+    if not has_own:
+        # the claim's own sentences are better evidence than a name it borrowed
+        named = _product_named_in(p.own_text, study)
+        if named:
+            from_title = named[1].startswith("title")
+            return _feat(
+                "intervention",
+                "agreed",
+                f"the claim's own sentence names registered {named[0]!r} ({named[1]})"
+                + (f"; the extracted name {borrowed[0]!r} is borrowed" if borrowed else ""),
+                SCORING.title_factor if from_title else 1.0,
+            )
     if not p.names:
-        described = _described_intervention(p.claim.quote, study)
+        described = _described_intervention(p.own_text, study)
         if described:
             return _feat(
                 "intervention",
@@ -623,8 +744,13 @@ def _f_intervention(p: _Profile, study: Study, book: AliasBook) -> _Feature:
             )
         return _unknown("intervention", "the text names no product")
     scale = p.ctx_factor["intervention"] if p.names_ctx else 1.0
-    ctx = " (named elsewhere in the document)" if p.names_ctx else ""
-    specific = [n for n in p.names if facts.is_specific(n)]
+    ctx = (
+        " (named elsewhere in the document)"
+        if p.names_ctx
+        else " (not in the claim's own sentences)"
+        if not has_own and borrowed
+        else ""
+    )
     generic = [n for n in p.names if not facts.is_specific(n)]
     reg = _record_iv_strings(study)
     titles = facts.study_titles(study) + ([study.acronym] if study.acronym else [])
@@ -666,6 +792,20 @@ def _f_intervention(p: _Profile, study: Study, book: AliasBook) -> _Feature:
                 f"generic {generic[0]!r} overlaps registered {reg[0]!r}",
                 scale,
             )
+    if not has_own and borrowed:
+        described = _described_intervention(p.own_text, study)
+        if described:
+            return _feat(
+                "intervention",
+                "partly",
+                f"the claim's sentence describes registered {described[1]!r} "
+                f"({described[0]:.0%} of its word pairs); the name {borrowed[0]!r} is borrowed",
+            )
+        if p.borrowed_unmatched:
+            return _unknown(
+                "intervention",
+                f"borrowed name {borrowed[0]!r}{ctx} matches no record found: no evidence",
+            )
     if specific and reg:
         return _feat(
             "intervention",
@@ -705,24 +845,51 @@ def _org_named_in(quote: str, orgs: Sequence[str]) -> str | None:
     return None
 
 
+def _sentence_sponsor(study: Study, named: str, note: str) -> _Feature:
+    """A registered organization the claim's sentence names without the extractor taking it as
+    the sponsor: the lead sponsor agrees; a collaborator only partly (a hospital that hosts
+    a company's trial is named in the sentences of many trials it does not run)."""
+    collaborators = {facts.fold(c.name) for c in study.collaborators}
+    lead = facts.fold(named) not in collaborators or any(
+        facts.org_similarity(named, o) >= facts.ORG_MATCH
+        for o in _record_orgs(study)
+        if facts.fold(o) not in collaborators
+    )
+    role = "lead sponsor" if lead else "collaborator"
+    return _with_entity(
+        named,
+        _feat(
+            "sponsor",
+            "agreed" if lead else "partly",
+            f"the claim's sentence names {role} {named!r}{note}",
+        ),
+    )
+
+
 def _f_sponsor(p: _Profile, study: Study) -> _Feature:
     orgs = _record_orgs(study)
     named = _org_named_in(p.claim.quote, orgs) if orgs else None
     if not p.sponsors:
         if named:
-            return _feat("sponsor", "agreed", f"the claim's sentence names {named!r}")
+            return _sentence_sponsor(study, named, "")
         return _unknown("sponsor", "the text names no sponsor or company")
     scale = p.ctx_factor["sponsor"] if p.sponsors_ctx else 1.0
     ctx = " (named elsewhere in the document)" if p.sponsors_ctx else ""
     if not orgs:
         return _unknown("sponsor", "the record names no sponsor or collaborator")
     c, r, s = facts.best_org_match(p.sponsors, orgs)
-    if s < facts.ORG_MATCH and named:
-        return _feat(
+    borrowed = p.sponsors_ctx or all(sp in p.lent_sponsors for sp in p.sponsors)
+    if s < facts.ORG_MATCH and not named and borrowed and p.borrowed_sponsors_unmatched:
+        return _unknown(
             "sponsor",
-            "agreed",
-            f"the claim's sentence names {named!r} (claimed sponsor {p.sponsors[0]!r}{ctx} "
-            "matches no registered organization)",
+            f"borrowed sponsor {p.sponsors[0]!r} matches no sponsor of any record found: "
+            "no evidence",
+        )
+    if s < facts.ORG_MATCH and named:
+        return _sentence_sponsor(
+            study,
+            named,
+            f" (claimed sponsor {p.sponsors[0]!r}{ctx} matches no registered organization)",
         )
     if s >= facts.ORG_MATCH:
         role = (
@@ -730,7 +897,9 @@ def _f_sponsor(p: _Profile, study: Study) -> _Feature:
             if study.lead_sponsor and r == study.lead_sponsor.name
             else "collaborator"
         )
-        return _feat("sponsor", "agreed", f"claimed {c!r}{ctx} ~ {role} {r!r} ({s:.0f})", scale)
+        return _with_entity(
+            r, _feat("sponsor", "agreed", f"claimed {c!r}{ctx} ~ {role} {r!r} ({s:.0f})", scale)
+        )
     return _feat(
         "sponsor",
         "disagreed",
@@ -878,7 +1047,15 @@ def _f_enrollment(p: _Profile, study: Study) -> _Feature:
     if arms and study.arm_groups:
         detail += f"; {len(p.claim.arms)} arms claimed, {len(study.arm_groups)} registered"
     scale = 1.0 if outcome != "disagreed" else strength
-    return _feat("enrollment", outcome, detail, scale)
+    f = _feat("enrollment", outcome, detail, scale)
+    if n == study.enrollment and k == 1:
+        # the very number, not one within 15 %: far less likely by chance
+        bonus = SCORING.weights["enrollment_exact"].agreed
+        return _Feature(
+            Reason("enrollment", "agreed", f.reason.detail + f" exact [{bonus:+.2f}]"),
+            f.contribution + bonus,
+        )
+    return f
 
 
 def _f_dates(p: _Profile, study: Study) -> _Feature:
@@ -957,6 +1134,133 @@ def _f_dates(p: _Profile, study: Study) -> _Feature:
     return _Feature(Reason("dates", outcome, f"{detail} [{total:+.2f}]"), total)
 
 
+# ------------------------------------------------------------------------------- cells
+# What a sentence says of a cell product without naming it: where the cells come from, whose
+# they are, and how they are given. Vocabulary of the field, not a product list. Patterns run
+# on folded text (lower case, punctuation as spaces); the abbreviations IT/IV/IM only in the
+# original upper case ("MSC-NTF cells transplantation (IT)"), never the pronoun "it".
+
+_CELL_TERMS: dict[str, dict[str, str]] = {
+    "source": {
+        "adipose": r"\badipose\b|\bfat\b|\bfat derived\b|\blipoaspirat\w*|\bliposuction\b"
+        r"|\bstromal vascular fraction\b|\bad mscs?\b|\badscs?\b|\badmscs?\b",
+        "bone marrow": r"\bbone marrow\b|\bmarrow\b|\bbm mscs?\b|\bbmscs?\b|\bbmmscs?\b",
+        "umbilical cord": r"\bumbilical\b|\bwharton s jelly\b|\bwharton\b|\bcord blood\b"
+        r"|\buc mscs?\b|\bucmscs?\b",
+        "placenta": r"\bplacent\w*|\bamnio\w*|\bamnion\w*",
+        "neural": r"\bneural (?:stem|progenitor|precursor)\b|\bneuronal progenitor\b",
+        "dental pulp": r"\bdental pulp\b",
+    },
+    "donor": {
+        "autologous": r"\bautologous\b|\bself derived\b|\b(?:patient s|patients|their|his|her"
+        r"|your|the patient s) own (?:\w+ ){0,3}?(?:cells?|stem|tissue|fat|marrow|blood)\b",
+        "allogeneic": r"\ballogen\w*|\bdonor\b|\bdonated\b|\boff the shelf\b",
+    },
+    "route": {
+        "intrathecal": r"\bintrathec\w*|\bintrathech\w*|\blumbar puncture\b|\bspinal tap\b"
+        r"|\bcerebrospinal fluid\b|\bspinal fluid\b|\bcsf\b",
+        "intravenous": r"\bintravenous\w*|\bi v\b|\binto (?:a|the) vein\b",
+        "intramuscular": r"\bintramuscular\w*|\binto (?:the )?muscles?\b|\bi m\b",
+        "intraspinal": r"\bintraspinal\w*|\binto the (?:\w+ ){0,3}?spinal cord\b",
+    },
+}
+_CELL_ABBREV = {
+    "IT": ("route", "intrathecal"),
+    "IV": ("route", "intravenous"),
+    "IM": ("route", "intramuscular"),
+}
+_CELL_RE = {
+    kind: {term: re.compile(pat) for term, pat in terms.items()}
+    for kind, terms in _CELL_TERMS.items()
+}
+#: the word each term is searched by (its own name; "bone marrow" as a phrase)
+_CELL_QUERY = {
+    "adipose": "adipose",
+    "bone marrow": '"bone marrow"',
+    "umbilical cord": "umbilical",
+    "intrathecal": "intrathecal",
+}
+
+
+_NEGATION = re.compile(
+    r"\b(?:not|no|without|rather than|instead of|unlike|than)\b(?:\s+\w+){0,3}\s*$"
+)
+
+
+def cell_terms(text: str) -> dict[str, set[str]]:
+    """kind (source, donor, route) -> the terms a text states: "fat tissue from your belly, put
+    back through a lumbar puncture" -> {"source": {"adipose"}, "route": {"intrathecal"}}."""
+    folded = facts.fold(text)
+    out: dict[str, set[str]] = {}
+    for kind, terms in _CELL_RE.items():
+        for term, rx in terms.items():
+            for m in rx.finditer(folded):
+                # "into muscle and not adipose tissue", "unlike bone marrow cells"
+                if not _NEGATION.search(folded[max(0, m.start() - 30) : m.start()]):
+                    out.setdefault(kind, set()).add(term)
+                    break
+    for m in re.finditer(r"(?<![A-Za-z])(IT|IV|IM)(?![A-Za-z])", text):
+        kind, term = _CELL_ABBREV[m.group(1)]
+        out.setdefault(kind, set()).add(term)
+    return out
+
+
+def _cell_query_words(own: str) -> list[str]:
+    terms = cell_terms(own)
+    found = [*sorted(terms.get("source", ())), *sorted(terms.get("route", ()))]
+    return [_CELL_QUERY[t] for t in found if t in _CELL_QUERY][:2]
+
+
+def _record_cell_texts(study: Study) -> list[str]:
+    out: list[str] = []
+    for iv in study.interventions:
+        out += [iv.name, *iv.other_names, iv.description or ""]
+    for a in study.arm_groups:
+        out += [a.label, a.description or "", *a.intervention_names]
+    return [x for x in out if x]
+
+
+def _f_cells(p: _Profile, study: Study) -> _Feature:
+    """Cell source, donor and route the claim's own sentences state, against the record's
+    interventions and arms (their descriptions included), or its titles at ``title_factor``
+    where those say nothing of that kind. Descriptions and titles score; they never testify."""
+    claimed = cell_terms(p.own_text)
+    if p.claim.quote and not claimed:
+        return _unknown("cells", "the sentence says nothing of cell source, donor or route")
+    structured = cell_terms("\n".join(_record_cell_texts(study)))
+    titled = cell_terms("\n".join(facts.study_titles(study)))
+    total, details, kinds = 0.0, [], []
+    for kind, terms in sorted(claimed.items()):
+        reg, scale, where = structured.get(kind), 1.0, "registered"
+        if not reg:
+            reg, scale, where = titled.get(kind), SCORING.title_factor, "the title says"
+        if not reg:
+            continue
+        w = SCORING.weights[kind]
+        if terms == reg or (kind != "route" and terms <= reg):
+            outcome, value = "agreed", w.agreed
+        elif terms & reg:
+            outcome, value = "partly", w.partly
+        else:
+            outcome, value = "disagreed", w.disagreed
+        total += value * scale
+        kinds.append(outcome)
+        details.append(
+            f"{kind} {'+'.join(sorted(terms))}; {where} {'+'.join(sorted(reg))} "
+            f"[{value * scale:+.2f}]"
+        )
+    if not details:
+        return _unknown("cells", f"claimed {', '.join(sorted(claimed))}; the record says nothing")
+    outcome: Outcome = (
+        "agreed"
+        if set(kinds) == {"agreed"}
+        else "disagreed"
+        if "disagreed" in kinds and total < 0
+        else "partly"
+    )
+    return _Feature(Reason("cells", outcome, "; ".join(details)), total)
+
+
 def _record_places(study: Study) -> list[str]:
     out = [loc.facility for loc in study.locations if loc.facility]
     out += _record_orgs(study)
@@ -972,16 +1276,90 @@ def _record_places(study: Study) -> list[str]:
     return out
 
 
+#: words of hospital names in other languages that, like ``facts.INSTITUTION_WORDS``, carry no
+#: identity ("Azienda Ospedaliera Santa Maria" is identified by "Santa Maria")
+_SITE_WORDS = facts._words(
+    """
+    azienda ospedaliera ospedaliero ospedale universitaria universitario policlinico presidio
+    hopital hopitaux hospitalier hospitaliere chu krankenhaus klinikum universitatsklinikum
+    klinik hospitalario hospitalar centro instituto istituto nacional nazionale medizinische
+    szpital kliniczny uniwersytecki fakultni nemocnice organisation organization medical
+    """
+)
+
+
+def _facility_core(facility: str) -> str:
+    """The identity words of a registered facility, in order ("santa maria")."""
+    words = [
+        t
+        for t in facts.tokens(facility)
+        if t not in facts.INSTITUTION_WORDS and t not in facts.LEGAL_WORDS and t not in _SITE_WORDS
+    ]
+    return " ".join(words)
+
+
+def _site_named_in(own: str, study: Study) -> tuple[str, str] | None:
+    """(registered facility, how) when the claim's own sentences name one of the record's
+    sites by the identity words of its name: "the Santa Maria hospital in Terni" names
+    "Azienda Ospedaliera Santa Maria". A one-word core must have 5 letters or more."""
+    for loc in study.locations:
+        if not loc.facility:
+            continue
+        core = _facility_core(loc.facility)
+        if not core or (" " not in core and len(core) < 5):
+            continue
+        if facts.contains_phrase(own, core):
+            return loc.facility, f"the sentence says {core!r}"
+    return None
+
+
 def _f_country(p: _Profile, study: Study) -> list[_Feature]:
     c = p.claim
     out: list[_Feature] = []
+    places = _record_places(study)
+    site_hit = False
     if c.sites:
-        places = _record_places(study)
         claimed, reg, s = facts.best_org_match(c.sites, places)
         if s >= facts.ORG_MATCH:
+            site_hit = True
             out.append(
-                _feat("country", "agreed", f"site {claimed!r} ~ registered {reg!r}", key="site")
+                _with_entity(
+                    reg,
+                    _feat(
+                        "country", "agreed", f"site {claimed!r} ~ registered {reg!r}", key="site"
+                    ),
+                )
             )
+    if not site_hit:
+        named = _site_named_in(p.own_text, study)
+        if named:
+            site_hit = True
+            out.append(
+                _with_entity(
+                    named[0],
+                    _feat(
+                        "country",
+                        "agreed",
+                        f"registered site {named[0]!r}: {named[1]}",
+                        key="site",
+                    ),
+                )
+            )
+    own_sites = [
+        x
+        for x in c.sites
+        if _facility_core(x) and facts.contains_phrase(p.own_text, _facility_core(x))
+    ]
+    facilities = [loc.facility for loc in study.locations if loc.facility]
+    if own_sites and facilities and not site_hit:
+        out.append(
+            _feat(
+                "country",
+                "disagreed",
+                f"claimed site {own_sites[0]!r}; registered sites {', '.join(facilities[:3])}",
+                key="site_conflict",
+            )
+        )
     if c.countries:
         reg_c = study.countries
         if reg_c:
@@ -1036,8 +1414,32 @@ def _score(
         _f_enrollment(p, study),
         _f_dates(p, study),
         *_f_country(p, study),
+        _f_cells(p, study),
         _f_title(p, study),
     ]
+    # one institution is one fact: named as the sponsor and as a site, it counts once (the
+    # larger of the two)
+    sp = feats[2 if with_id else 1]
+    for i, f in enumerate(feats):
+        if (
+            f.entity
+            and sp.entity
+            and f is not sp
+            and f.reason.feature == "country"
+            and f.contribution > 0
+            and facts.org_similarity(f.entity, sp.entity) >= facts.ORG_MATCH
+        ):
+            lesser = min((i, f), (feats.index(sp), sp), key=lambda x: x[1].contribution)
+            feats[lesser[0]] = _Feature(
+                Reason(
+                    lesser[1].reason.feature,
+                    "unknown",
+                    f"{lesser[1].reason.detail}: the same institution as "
+                    f"{(sp if lesser[1] is f else f).reason.detail!r}, counted once",
+                ),
+                0.0,
+            )
+            sp = feats[2 if with_id else 1]
     by_name = {f.reason.feature: f for f in feats}
     sponsor = by_name["sponsor"]
     if (
@@ -1245,11 +1647,16 @@ def _gather(
         if all(not _key_conflicts(_content_fit(p, searcher.studies[i], book)) for i in ids):
             settled.add(p.claim.claim_id)
     profiles = [p for p in profiles if p.claim.claim_id not in settled]
-    # 2. product names, then the aliases the registry gives them
+    # 2. product names, then the aliases the registry gives them. A claim is anchored when a
+    #    name or sponsor of its own sentences finds a record; names the extractor lent it from
+    #    elsewhere, or that the registry does not know, anchor nothing
+    anchored_by: set[str] = set()
     for p in profiles:
         for n in p.names:
             if facts.is_specific(n):
-                run(p, Query(term=_essie(n, phrase=True), limit=limit))
+                hit = run(p, Query(term=_essie(n, phrase=True), limit=limit))
+                if hit and not p.names_ctx and facts.fold(n) not in p.lent_names:
+                    anchored_by.add(p.claim.claim_id)
     all_names = {n for p in profiles for n in p.names if facts.is_specific(n)}
     for s in list(searcher.studies.values()):
         book.learn(s, all_names)
@@ -1273,6 +1680,8 @@ def _gather(
         cond = _essie(cond) if cond else None
         for sp in p.sponsors[:2]:
             found = run(p, Query(spons=_essie(_sponsor_core(sp)), limit=limit))
+            if found and not p.sponsors_ctx and sp not in p.lent_sponsors:
+                anchored_by.add(p.claim.claim_id)
             if len(found) >= limit and cond:
                 run(p, Query(spons=_essie(_sponsor_core(sp)), cond=cond, limit=limit))
             # a name run into its neighbour ("NurOwn BrainStorm Cell Therapeutics") still has
@@ -1288,9 +1697,7 @@ def _gather(
     #    when the claim says anything else that could single a record out
     for p in profiles:
         c = p.claim
-        anchored = (
-            c.nct_ids or c.other_ids or p.sponsors or any(facts.is_specific(n) for n in p.names)
-        )
+        anchored = c.nct_ids or c.other_ids or c.claim_id in anchored_by
         details = sum(
             bool(x) for x in (c.phases, c.enrollment, c.dates, c.design, c.countries, c.sites)
         )
@@ -1302,6 +1709,11 @@ def _gather(
             # spelled otherwise; the title words then only score, never testify
             if details >= 2:
                 run(p, Query(titles=cond, limit=100))
+            # what the sentence says of the cells (source, route) narrows the disease's records
+            for word in _cell_query_words(p.own_text):
+                run(p, Query(cond=cond, term=word, limit=limit))
+                if details >= 2:
+                    run(p, Query(titles=f"{cond} {word}", limit=limit))
     # 5. product names the registry knows (from every record found) that the document itself
     #    uses: what the page is about, even where no claim names them. They are searched, their
     #    registry aliases too, and claims without a product of their own inherit them.
@@ -1436,6 +1848,18 @@ def match_document(
                 for sp in p.sponsors
                 for o in all_orgs
             )
+        )
+        borrowed = _borrowed_names(p)
+        p.borrowed_unmatched = bool(borrowed) and not any(
+            facts.name_in(x, alias)
+            for n in borrowed
+            for alias in book.group(n)
+            for s in pool.values()
+            for x in (*_record_iv_strings(s), *facts.study_titles(s))
+        )
+        b_sp = p.sponsors if p.sponsors_ctx else [x for x in p.sponsors if x in p.lent_sponsors]
+        p.borrowed_sponsors_unmatched = bool(b_sp) and not any(
+            facts.org_similarity(sp, o) >= facts.ORG_MATCH for sp in b_sp for o in all_orgs
         )
     scores: dict[tuple[str, str], Match] = {}
     uncapped: dict[tuple[str, str], float] = {}
