@@ -174,6 +174,13 @@ def test_a_hospital_that_only_hosts_a_companys_trial_counts_once_and_partly(regi
     # named as a collaborator, it would count only partly; as the same institution, once
     assert "collaborator" in r["sponsor"][0].detail and "counted once" in r["sponsor"][0].detail
     assert r["sponsor"][0].outcome == "unknown"
+    # taken by the extractor as the sponsor, the hospital is still only the collaborator of a
+    # trial BrainStorm leads: partly, and the claim still abstains
+    c = dataclasses.replace(c, sponsors=("Hadassah",))
+    dm = match_document(_doc(text, c), registry)
+    assert _links(dm, "c1") == []
+    sp = _reasons(dm, "c1", "NCT01051882")["sponsor"][0]
+    assert "collaborator" in sp.detail and "Brainstorm-Cell Therapeutics" in sp.detail
 
 
 # ------------------------------------------------------------------------------ no product name

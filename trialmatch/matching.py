@@ -845,16 +845,22 @@ def _org_named_in(quote: str, orgs: Sequence[str]) -> str | None:
     return None
 
 
+def _leads(study: Study, org: str) -> bool | None:
+    """Whether an organization the record lists leads the trial: True when it matches the lead
+    sponsor (or the record's organization), False when it is only a collaborator of a trial
+    another organization leads, None when the record names no lead."""
+    collaborators = {facts.fold(c.name) for c in study.collaborators}
+    leads = [o for o in _record_orgs(study) if facts.fold(o) not in collaborators]
+    if not leads:
+        return None
+    return any(facts.org_similarity(org, o) >= facts.ORG_MATCH for o in leads)
+
+
 def _sentence_sponsor(study: Study, named: str, note: str) -> _Feature:
     """A registered organization the claim's sentence names without the extractor taking it as
     the sponsor: the lead sponsor agrees; a collaborator only partly (a hospital that hosts
     a company's trial is named in the sentences of many trials it does not run)."""
-    collaborators = {facts.fold(c.name) for c in study.collaborators}
-    lead = facts.fold(named) not in collaborators or any(
-        facts.org_similarity(named, o) >= facts.ORG_MATCH
-        for o in _record_orgs(study)
-        if facts.fold(o) not in collaborators
-    )
+    lead = _leads(study, named) is not False
     role = "lead sponsor" if lead else "collaborator"
     return _with_entity(
         named,
@@ -892,13 +898,18 @@ def _f_sponsor(p: _Profile, study: Study) -> _Feature:
             f" (claimed sponsor {p.sponsors[0]!r}{ctx} matches no registered organization)",
         )
     if s >= facts.ORG_MATCH:
-        role = (
-            "lead sponsor"
-            if study.lead_sponsor and r == study.lead_sponsor.name
-            else "collaborator"
+        lead = _leads(study, r)
+        role = "lead sponsor" if lead else "collaborator"
+        # "Hadassah's trial" against a company's trial that Hadassah only collaborates on
+        outcome: Outcome = "partly" if lead is False else "agreed"
+        other = (
+            f" of a trial {study.lead_sponsor.name!r} leads"
+            if lead is False and study.lead_sponsor
+            else ""
         )
         return _with_entity(
-            r, _feat("sponsor", "agreed", f"claimed {c!r}{ctx} ~ {role} {r!r} ({s:.0f})", scale)
+            r,
+            _feat("sponsor", outcome, f"claimed {c!r}{ctx} ~ {role} {r!r}{other} ({s:.0f})", scale),
         )
     return _feat(
         "sponsor",
