@@ -212,3 +212,20 @@ def test_times_that_are_no_follow_up_are_no_figures():
         "Our company was founded 9 years ago."
     )
     assert [u for _t, _v, u in _figures(text) if u in ("months", "years")] == []
+
+
+def test_a_clinics_own_record_is_figures_with_no_claim():
+    # SAMPLE text written for the tests (docs/CLAIMS.md: clinic statements are figures only)
+    text = (
+        "Since 2015 our clinic has treated more than 400 patients with MS using their own "
+        "stem cells, and 81% of them felt stronger within 6 months. Nuestra clínica ha tratado "
+        "a 90 pacientes con ELA."
+    )
+    doc = extract_text(text)
+    assert doc.claims == ()
+    assert [(f.value, f.unit, f.claim_id) for f in doc.figures] == [
+        (400, "patients", None),
+        (81, "percent", None),
+        (6, "months", None),
+        (90, "patients", None),
+    ]

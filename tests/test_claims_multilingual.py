@@ -176,3 +176,24 @@ def test_people_in_the_dative_are_counted(text):
 )
 def test_follow_up_in_other_languages_is_a_figure(text, value, unit):
     assert (value, unit) in [(f.value, f.unit) for f in extract_text(text).figures]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAMPLE sentences written for the tests: more of the verbs that put people in a trial
+        "Lo studio di fase II ha coinvolto 30 pazienti.",
+        "En el ensayo de fase II participaron 30 pacientes.",
+        "El ensayo de fase II reclutó a 30 pacientes.",
+        "O estudo de fase II envolveu 30 pacientes.",
+        "L'essai de phase II a porté sur 30 patients.",
+        "An der Phase-2-Studie nahmen 30 Patienten teil.",
+        "Die Phase-2-Studie umfasste 30 Patienten.",
+        "Studie fáze II se zúčastnilo 30 pacientů.",
+        "Studie fáze II zahrnovala 30 pacientů.",
+        "Badanie fazy II obejmowało 30 pacjentów.",
+    ],
+)
+def test_more_enrolment_verbs_in_each_language(text):
+    claim, _figures = _one(text)
+    assert claim.enrollment == 30

@@ -85,10 +85,13 @@ ENROL_STEMS = (
     r"пролікован|лечен|пролечен|"
     # "with the participation of": "z udziałem 26 pacjentów", "za účasti 30 pacientů",
     # "за участю 20 пацієнтів", "с участием 30 пациентов"
-    r"udział|účast|участ"
+    r"udział|účast|zúčastn|участ|"
+    # "ha coinvolto", "participaron", "reclutó", "envolveu", "nahmen ... teil", "umfasste",
+    # "zahrnovala", "obejmowało"
+    r"coinvol|particip|partecip|reclut|envolv|nahmen|umfass|zahrn|obejm"
 )
 #: prepositions that put a count of people in a trial ("su 30 pazienti", "bei 30 Patienten")
-ENROL_PREPOSITIONS = r"su|con|bei|mit|chez|avec|em|com|u|у|w|в|en|de|di|dei|degli"
+ENROL_PREPOSITIONS = r"su|con|bei|mit|chez|avec|em|com|u|у|w|в|en|de|di|dei|degli|sur"
 #: months and years in the languages above (lower case) -> the English unit: "12 miesięcy",
 #: "6 meses", "9 anni", "5 let". Some are short everyday words elsewhere ("let", "ans"): they
 #: are read only in documents that use the other vocabularies here
