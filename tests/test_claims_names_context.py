@@ -380,3 +380,14 @@ def test_disease_acronyms_of_other_languages_are_read_as_the_english_ones(text, 
     from trialmatch.claims.names import find_conditions
 
     assert condition in [c.value for c in find_conditions(text)]
+
+
+def test_a_sentence_on_how_participants_were_randomly_assigned_adds_its_drug():
+    doc = extract_text(
+        "SAMPLE written for the tests.\n\nThe ORBIT-7 study, a Phase III trial led by the "
+        "Northern Oncology Trials Network, enrolled 3,100 women between 2016 and 2019. Half "
+        "were randomly assigned to two years of lorvaciclib plus hormone therapy and half to "
+        "hormone therapy alone."
+    )
+    (claim,) = doc.claims
+    assert "lorvaciclib" in claim.names and "ORBIT-7" in claim.names

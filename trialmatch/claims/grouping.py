@@ -130,8 +130,9 @@ _CONTINUATION = (
     r"follow(?:ed)?[\s\-]+up|primary\s+(?:end\s?point|outcome)|secondary\s+(?:end\s?point|outcome)|"
     r"dos(?:ed|ing)|placebo|cohorts?|arms?|inclusion\s+criteria|eligible|first\s+patients?|"
     r"primary\s+completion|top[\s\-]?line|read[\s\-]?out|interim\s+analysis|"
-    r"(?:data|results)\s+(?:are\s+|is\s+)?expected|received|underwent|were\s+treated|"
-    r"were\s+given|were\s+enrolled|were\s+assigned|joined|took\s+part{foreign})\b"
+    r"(?:data|results)\s+(?:are\s+|is\s+)?expected|received|underwent|"
+    r"(?:were|was)\s+(?:[a-z]+ly\s+)?(?:treated|given|enrolled|assigned|allocated)|"
+    r"randomly|joined|took\s+part{foreign})\b"
 )
 #: a sentence about the participants of the trial mentioned before it; ``CONTINUATION_ALL``
 #: also in the languages of ``languages`` ("Sono stati trattati 18 pazienti")
