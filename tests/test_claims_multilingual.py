@@ -197,3 +197,58 @@ def test_follow_up_in_other_languages_is_a_figure(text, value, unit):
 def test_more_enrolment_verbs_in_each_language(text):
     claim, _figures = _one(text)
     assert claim.enrollment == 30
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        # SAMPLE sentences written for the tests: disease names of each language
+        (
+            "El ensayo de fase II incluyó a 30 pacientes con esclerosis lateral amiotrófica.",
+            "amyotrophic lateral sclerosis",
+        ),
+        (
+            "Lo studio di fase II ha coinvolto 30 pazienti con sclerosi multipla.",
+            "multiple sclerosis",
+        ),
+        (
+            "O estudo de fase II envolveu 30 crianças com atrofia muscular espinal.",
+            "spinal muscular atrophy",
+        ),
+        (
+            "L'essai de phase II a inclus 30 patients atteints de sclérose latérale amyotrophique.",
+            "amyotrophic lateral sclerosis",
+        ),
+        (
+            "Die Phase-2-Studie umfasste 30 Patienten mit amyotropher Lateralsklerose.",
+            "amyotrophic lateral sclerosis",
+        ),
+        (
+            "Studie fáze II zahrnovala 30 pacientů s roztroušenou sklerózou.",
+            "multiple sclerosis",
+        ),
+        (
+            "Badanie fazy II objęło 30 pacjentów ze stwardnieniem zanikowym bocznym.",
+            "amyotrophic lateral sclerosis",
+        ),
+        (
+            "Дослідження фази II включило 30 пацієнтів з бічним аміотрофічним склерозом.",
+            "amyotrophic lateral sclerosis",
+        ),
+        (
+            "Исследование II фазы включило 30 пациентов с рассеянным склерозом.",
+            "multiple sclerosis",
+        ),
+        ("El ensayo de fase II incluyó a 20 pacientes con lesión medular.", "spinal cord injury"),
+        ("Lo studio di fase II ha coinvolto 30 pazienti con SLA.", "ALS"),
+    ],
+)
+def test_disease_names_of_each_language(text, condition):
+    claim, _figures = _one(text)
+    assert condition in claim.conditions
+
+
+def test_an_english_page_reads_no_foreign_disease_acronym():
+    # SAMPLE text written for the tests: "SLA" is a service-level agreement here
+    claim, _figures = _one("Our SLA with the sponsor of the phase 2 trial covers 30 patients.")
+    assert "ALS" not in claim.conditions

@@ -30,6 +30,7 @@ from trialmatch.claims.enrollment import arms_of, enrollment_of, follow_up_of, r
 from trialmatch.claims.ids import find_ids
 from trialmatch.claims.model import Arm, Claim, DateSpan, DocumentClaims, Figure, Span
 from trialmatch.claims.names import (
+    NameMatch,
     abbreviation_map,
     city_country,
     condition_at,
@@ -373,7 +374,7 @@ class _Hits:
         self.strong_products = _Lazy(
             text, seg, lambda t, lo, hi: find_products(t, lo, hi, strong_only=True)
         )
-        self.conditions = _Lazy(text, seg, find_conditions)
+        self.conditions = _Lazy(text, seg, self._conditions)
         self.nouns = _Lazy(
             text,
             seg,
@@ -384,6 +385,19 @@ class _Hits:
         # an explicit cache, not functools.cached_property: a mypyc-compiled class would
         # recompute that on every access
         self._figure_index: _Index | None = None
+
+    def _conditions(self, text: str, lo: int, hi: int) -> list[NameMatch]:
+        """Disease names; on a page in another language also its names of diseases
+        ("esclerosis lateral amiotrófica") and acronyms ("ELA", "SLA"), which an English page
+        never reads as diseases."""
+        found = find_conditions(text, lo, hi)
+        if not self.foreign:
+            return [
+                c for c in found if text[c.span[0] : c.span[1]] not in L.CONDITION_ABBREVIATIONS
+            ]
+        found += [NameMatch("condition", v, (a, b)) for v, a, b in L.find_conditions(text, lo, hi)]
+        found.sort(key=lambda c: c.span)
+        return found
 
     def _has(self, cat: str, pos: int) -> bool:
         """Does the sentence at ``pos`` hold a trigger word of category ``cat``?"""

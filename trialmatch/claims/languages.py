@@ -185,3 +185,73 @@ def trie_regex(words) -> str:
         return body + "?" if end else body
 
     return "(?:" + build(trie) + ")"
+
+
+#: disease names of the languages above -> the English name the registry uses (regex, case
+#: ignored). Inflected languages list the stems ("stwardnieniem zanikowym bocznym").
+CONDITION_NAMES: tuple[tuple[str, str], ...] = (
+    (
+        "amyotrophic lateral sclerosis",
+        (
+            r"esclerosis\s+lateral\s+amiotr[oó]fica|sclerosi\s+laterale\s+amiotrofica|"
+            r"esclerose\s+lateral\s+amiotr[oó]fica|scl[eé]rose\s+lat[eé]rale\s+amyotrophique|"
+            r"amyotroph\w*\s+lateralsklerose|amyotrofick\w+\s+laterál\w+\s+skleróz\w*|"
+            r"stwardnieni\w+\s+zanikow\w+\s+boczn\w+|бічн\w+\s+аміотрофічн\w+\s+склероз\w*|"
+            r"боков\w+\s+амиотрофическ\w+\s+склероз\w*"
+        ),
+    ),
+    (
+        "multiple sclerosis",
+        (
+            r"esclerosis\s+m[uú]ltiple|sclerosi\s+multipla|esclerose\s+m[uú]ltipla|"
+            r"scl[eé]rose\s+en\s+plaques|multiple\w*\s+sklerose|roztroušen\w+\s+skleróz\w*|"
+            r"skleróz\w*\s+multiplex|stwardnieni\w+\s+rozsian\w+|розсіян\w+\s+склероз\w*|"
+            r"рассеянн\w+\s+склероз\w*"
+        ),
+    ),
+    (
+        "spinal muscular atrophy",
+        (
+            r"atrofia\s+muscular\s+espinal|atrofia\s+muscolare\s+spinale|amyotrophie\s+spinale|"
+            r"spinale\w*\s+muskelatrophie|spinální\w*\s+svalov\w+\s+atrofi\w*|"
+            r"rdzeniow\w+\s+zanik\w*\s+mięśni|спінальн\w+\s+м['’]язов\w+\s+атрофі\w*|"
+            r"спинальн\w+\s+мышечн\w+\s+атрофи\w*"
+        ),
+    ),
+    (
+        "spinal cord injury",
+        (
+            r"lesi[oó]n\s+(?:de\s+la\s+)?m[eé]dula(?:\s+espinal)?|lesi[oó]n\s+medular|lesione\s+(?:del\s+)?midollo"
+            r"(?:\s+spinale)?|lesione\s+midollare|les[aã]o\s+medular|l[eé]sion\s+de\s+la\s+moelle"
+            r"(?:\s+[eé]pini[eè]re)?|rückenmarksverletzung\w*|poraněn\w+\s+míchy|"
+            r"uraz\w*\s+rdzenia(?:\s+kręgowego)?|травм\w+\s+спинного\s+мозку|травм\w+\s+спинного\s+мозга"
+        ),
+    ),
+    (
+        "cerebral palsy",
+        (
+            r"par[aá]lisis\s+cerebral|paralisi\s+cerebrale|paralisia\s+cerebral|paralysie\s+c[eé]r[eé]brale|"
+            r"zerebralparese|mozkov\w+\s+obrn\w*|mózgow\w+\s+poraż\w+|церебральн\w+\s+паралі?[чи]\w*"
+        ),
+    ),
+    ("autism", r"autismo|autisme|autismus|autyzm\w*|аутизм\w*"),
+)
+_CONDITION_RX = re.compile(
+    "|".join(f"(?P<c{i}>{rx})" for i, (_name, rx) in enumerate(CONDITION_NAMES)), re.IGNORECASE
+)
+#: disease acronyms of the languages above ("pacientes con ELA", "pazienti con SLA"): read only
+#: on a page that uses these vocabularies (in English "SLA" is a service-level agreement)
+CONDITION_ABBREVIATIONS = frozenset(["ELA", "SLA", "AME"])
+
+
+def find_conditions(text: str, lo: int, hi: int) -> list[tuple[str, int, int]]:
+    """(English name, start, end) of the disease names of these languages in ``text[lo:hi]``."""
+    out: list[tuple[str, int, int]] = []
+    for m in _CONDITION_RX.finditer(text, lo, hi):
+        if m.start() > 0 and text[m.start() - 1].isalnum():
+            continue
+        for i, (name, _rx) in enumerate(CONDITION_NAMES):
+            if m.group(f"c{i}"):
+                out.append((name, m.start(), m.end()))
+                break
+    return out
