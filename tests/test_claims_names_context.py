@@ -181,6 +181,8 @@ def test_the_subject_of_a_sentence_about_its_trial_is_a_sponsor(text, sponsor):
     "text",
     [
         "Dr Hanna Weiss reported that its trial failed.",
+        "Researchers said its Phase 2 trial was safe.",
+        "Physicians reported its benefit in the study.",
         "Boston reported its first case.",
         "ALS patients started its therapy.",
     ],
@@ -353,6 +355,7 @@ def test_institutions_named_where_a_trial_ran_or_with_a_site_word_of_another_lan
         "Results were presented at Week 12 in the trial.",
         "The study ran at Boston in 2019.",
         "The Phase 2 team reported results.",
+        "Phase 2 data were presented at ASCO in Chicago.",
     ],
 )
 def test_time_points_places_and_phases_are_not_institutions(text):

@@ -503,6 +503,7 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         if (
             name
             and not any(w in _COMMON_CAPS for w in name.split())
+            and not _PEOPLE_NOUN.fullmatch(name)  # "Researchers said its ...", "Doctors"
             and not (name in _PLACES or name in _DEMONYMS or _CONDITION_ABBR.fullmatch(name))
             and not any(s.span[0] <= n_end - 1 < s.span[1] for s in out)
         ):
@@ -542,6 +543,9 @@ _SUBJECT_OF_ITS = re.compile(
     r"ran|runs|is\s+running|is\s+testing|tested|tests|plans|expects|received)\b"
     r"[^.;]{0,80}?\bits\s"
 )
+#: a plural noun for people, capitalized at the start of a sentence ("Researchers",
+#: "Neurologists", "Physicians", "Families"): not a company
+_PEOPLE_NOUN = re.compile(r"[A-Z][a-z]+(?:ers|ors|ists|ians|ies|nts|ants|ents|ves|ren)")
 #: the roles after which a list of partners may follow ("run by X with Y, Z and the W Group")
 _LIST_ROLES = frozenset([0, 9])
 #: one more organisation in a list: ", Y", " and Y", " with Y", "together with Y"
@@ -675,6 +679,13 @@ _RAN_AT = re.compile(
 _AT_IN_PLACE = re.compile(
     rf"\bat\s+(?:the\s+)?(?P<n>{_NAME_WORD}(?:[ \t]+{_NAME_WORD}){{0,3}}),?\s+in\s+(?=[A-Z])"
 )
+#: "presented at X in Chicago", "the congress at X in Vienna": a meeting, not a trial site
+_MEETING_BEFORE = re.compile(
+    r"\b(?:present(?:ed|s|ing)?|report(?:ed|s)?|announc(?:ed|es)?|publish(?:ed|es)?|shown|"
+    r"spoke|speaking|said|told|unveiled|meeting|conference|congress|symposium|summit|"
+    r"session|poster|talk|lecture|webinar)\s+(?:[\w\-]+\s+){0,2}$",
+    re.IGNORECASE,
+)
 _TEAM = re.compile(
     rf"\b[Tt]he\s+(?P<n>{_NAME_WORD}(?:[ \t]+{_NAME_WORD})?)\s+"
     r"(?:team|researchers|investigators|doctors|physicians|scientists)\b"
@@ -703,6 +714,10 @@ def find_named_sites(
         for m in rx.finditer(text, lo, end):
             if rx is _AT_IN_PLACE and not _PLACE_RE.match(text, m.end()):
                 continue  # "at Hadassah in Jerusalem": the place after "in" must be one we know
+            if rx is _AT_IN_PLACE and _MEETING_BEFORE.search(
+                text, max(lo, m.start() - 40), m.start()
+            ):
+                continue  # "presented at ASCO in Chicago": a meeting, not where a trial ran
             name = _trim_org(m.group("n"))
             words = name.split()
             if not words or any(w in _COMMON_CAPS for w in words):
