@@ -310,3 +310,51 @@ def test_an_unregistered_product_the_sentence_itself_names_still_disagrees(regis
 
 def test_threshold_is_not_lowered():
     assert SCORING.threshold == 0.5
+
+
+def test_a_lent_name_the_registry_knows_weighs_against_but_does_not_veto(registry):
+    """The extractor lent the page's "NurOwn" to a sentence about Mayo's own study. The name is
+    registered (for BrainStorm's records), so it disagrees with Mayo's record; the sentence's
+    sponsor, disease, phase and exact size still carry the link."""
+    text = (
+        "[SAMPLE written for trialmatch matching tests]\n"
+        "NurOwn, BrainStorm's cell product, is in a Phase 3 trial.\n"
+        "At Mayo Clinic in Minnesota, a Phase I study treated 27 people with ALS."
+    )
+    c = _claim(
+        text,
+        text.splitlines()[2],
+        names=("NurOwn",),
+        sponsors=("Mayo Clinic",),
+        conditions=("ALS",),
+        phases=("PHASE1",),
+        enrollment=27,
+    )
+    dm = match_document(_doc(text, c), registry)
+    assert _links(dm, "c1") == ["NCT01609283"]
+    r = _reasons(dm, "c1", "NCT01609283")
+    assert r["intervention"][0].outcome == "disagreed"
+    assert "not in the claim's own sentences" in r["intervention"][0].detail
+
+
+def test_a_brand_the_sentence_names_is_found_through_the_records_title(registry):
+    """NCT04745299 registers "Lenzumestrocel"; its title pairs it with the brand the sentence
+    uses, "Neuronata-R". The extractor lent the claim another company's product."""
+    text = (
+        "[SAMPLE written for trialmatch matching tests]\n"
+        "Quillon Bio's QB-12 failed in Alzheimer's disease.\n"
+        "Neuronata-R, the cell product of Corestemchemon, entered a Phase 3 study in ALS."
+    )
+    c = _claim(
+        text,
+        text.splitlines()[2],
+        names=("QB-12",),
+        conditions=("ALS",),
+        phases=("PHASE3",),
+    )
+    dm = match_document(_doc(text, c), registry)
+    assert _links(dm, "c1") == ["NCT04745299"]
+    r = _reasons(dm, "c1", "NCT04745299")
+    assert r["intervention"][0].outcome == "agreed" and "Neuronata-R" in r["intervention"][0].detail
+    assert "title" in r["intervention"][0].detail
+    assert r["sponsor"][0].outcome == "agreed"

@@ -102,6 +102,7 @@ class DocumentMatches:
 
 import csv
 import datetime as _dt
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -684,12 +685,12 @@ def _record_products(study: Study) -> list[tuple[str, str]]:
 
     for iv in study.interventions:
         for s in (iv.name, *iv.other_names):
-            for f in name_fragments(s):
+            for f in _fragments(s):
                 add(f, f"intervention {iv.name!r}")
     known = {facts.fold(n) for n, _ in out}
     for title in facts.study_titles(study):
         for m in _TITLE_PAIR.finditer(re.sub(r"[®™©]", "", title)):
-            before, inside = [*name_fragments(m.group(1))], name_fragments(m.group(2))
+            before, inside = _fragments(m.group(1)), _fragments(m.group(2))
             if any(facts.fold(b) in known for b in before):
                 for f in inside:
                     add(f, f"title {title!r}")
@@ -697,6 +698,11 @@ def _record_products(study: Study) -> list[tuple[str, str]]:
                 for b in before:
                     add(b, f"title {title!r}")
     return out
+
+
+@functools.lru_cache(maxsize=16384)
+def _fragments(name: str) -> tuple[str, ...]:
+    return tuple(name_fragments(name))
 
 
 def _product_named_in(own: str, study: Study) -> tuple[str, str] | None:
@@ -1201,6 +1207,11 @@ _NEGATION = re.compile(
 def cell_terms(text: str) -> dict[str, set[str]]:
     """kind (source, donor, route) -> the terms a text states: "fat tissue from your belly, put
     back through a lumbar puncture" -> {"source": {"adipose"}, "route": {"intrathecal"}}."""
+    return {kind: set(terms) for kind, terms in _cell_terms(text)}
+
+
+@functools.lru_cache(maxsize=16384)
+def _cell_terms(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
     folded = facts.fold(text)
     out: dict[str, set[str]] = {}
     for kind, terms in _CELL_RE.items():
@@ -1213,7 +1224,7 @@ def cell_terms(text: str) -> dict[str, set[str]]:
     for m in re.finditer(r"(?<![A-Za-z])(IT|IV|IM)(?![A-Za-z])", text):
         kind, term = _CELL_ABBREV[m.group(1)]
         out.setdefault(kind, set()).add(term)
-    return out
+    return tuple((k, frozenset(v)) for k, v in out.items())
 
 
 def _cell_query_words(own: str) -> list[str]:
@@ -1511,14 +1522,22 @@ class _Searcher:
     def search(self, q: Query) -> list[str]:
         if q in self.results:
             return self.results[q]
+        # a source that can list the IDs first (the offline snapshot) reads only the records
+        # this document has not met yet: many queries of one document find the same records
+        search_ids = getattr(self.registry, "search_ids", None)
         try:
-            found = list(self.registry.search(q))
+            if callable(search_ids):
+                listed = list(search_ids(q))
+                new = [i for i in listed if i not in self.studies]
+                found = list(self.registry.get(new)) if new else []
+            else:
+                listed = []
+                found = list(self.registry.search(q))
         except (BadRequestError, NotFoundError):
-            found = []
-        ids = []
+            listed, found = [], []
         for s in found:
             self.studies.setdefault(s.nct_id, s)
-            ids.append(s.nct_id)
+        ids = [s.nct_id for s in found] if not listed else [i for i in listed if i in self.studies]
         self.results[q] = ids
         return ids
 
