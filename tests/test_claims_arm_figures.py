@@ -229,3 +229,27 @@ def test_a_clinics_own_record_is_figures_with_no_claim():
         (6, "months", None),
         (90, "patients", None),
     ]
+
+
+def test_arms_randomized_to_drugs_written_in_lower_case():
+    # SAMPLE text written for the tests: a list of two arms "to" lower-case drug names
+    text = (
+        "In the Phase III trial, 3,000 patients were randomized: 1,480 to veltracib plus "
+        "letrozole and 1,520 to letrozole alone."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 3000
+    assert [a.n for a in claim.arms] == [1480, 1520]
+    assert [v for _t, v, u in _figures(text) if u == "patients"] == [3000, 1480, 1520]
+    # one number sent "to" a place is no arm
+    text = "The phase 1 trial treated 12 patients and sent 5 to hospital for scans."
+    assert [v for _t, v, _u in _figures(text)] == [12]
+
+
+def test_a_ratio_in_words_is_no_arm():
+    # SAMPLE text written for the tests
+    text = (
+        "The phase 2 trial randomized 40 patients three to one, so 30 got QX-2 and 10 got placebo."
+    )
+    (claim,) = extract_text(text).claims
+    assert [(a.label, a.n) for a in claim.arms] == [("QX-2", 30), ("placebo", 10)]

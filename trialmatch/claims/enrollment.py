@@ -13,7 +13,7 @@ import re
 
 from trialmatch.claims import languages as L
 from trialmatch.claims.model import Arm, FollowUp
-from trialmatch.claims.numbers import ARM_TARGET, NUMBER, FigureMatch, parse_number
+from trialmatch.claims.numbers import ARM_TARGET_ANY, NUMBER, FigureMatch, parse_number
 
 _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
@@ -87,7 +87,7 @@ _ARM_PATTERNS = [
     # "randomized 2:1: 24 to RX-101 and 12 to placebo", "(24 on RX-101, 12 on placebo)"
     re.compile(
         rf"(?P<n>{NUMBER})\s+(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?"
-        rf"(?:randomi[sz]ed\s+|assigned\s+|allocated\s+)?(?:to|on)\s+(?={ARM_TARGET})"
+        rf"(?:randomi[sz]ed\s+|assigned\s+|allocated\s+)?(?:to|on)\s+(?={ARM_TARGET_ANY})"
         rf"(?:the\s+|a\s+|an\s+)?{_LABEL}{_LABEL_END}",
         re.IGNORECASE,
     ),

@@ -300,6 +300,15 @@ ARM_TARGET = (
     r"(?:the\s+|a\s+|an\s+)?(?:(?-i:[A-Z])|placebo|sham|drug|study\s+drug|active|control|"
     r"standard|usual|best|treatment|therapy|saline|vehicle|observation|cells)"
 )
+#: the same, any word that is no time, pronoun or verb of motion ("2,884 to palbociclib and
+#: 2,912 to letrozole"): taken only in a list of two arms or more
+ARM_TARGET_ANY = (
+    r"(?:the\s+|a\s+|an\s+)?(?!(?:days?|weeks?|months?|years?|hours?|date|time|average|"
+    r"be|have|do|go|get|make|see|take|come|die|each|every|this|that|these|those|their|his|her|"
+    r"its|our|your|them|him|us|me|about|around|approximately|nearly|over|under|more|less|"
+    r"fewer|end|hospital|clinic|study|trial|home|school|work|one|two|three|four|five|six|"
+    r"seven|eight|nine|ten)\b)[^\W\d_]"
+)
 #: an arm's size after the total, its participant noun left out: "48 participants ..., with 36
 #: receiving X and 12 receiving placebo", "12 patients: 6 with early ALS received ...",
 #: "24 patients, with 12 receiving X and 12 undergoing a sham procedure", "36 patients,
@@ -311,7 +320,7 @@ _ARM_COUNT = re.compile(
     r"(?:were\s+|are\s+|will\s+be\s+|would\s+be\s+)?"
     r"(?:receiv(?:e|es|ed|ing)|undergo(?:es|ing)?|underwent|got|getting|given|assigned|"
     r"randomi[sz]ed|allocated|treated\s+with|(?:went|going|put)\s+(?:in)?to|"
-    rf"(?:on|to)\s+(?={ARM_TARGET})|in\s+(?:the|an?|each|every)\s+(?:[\w\-]+\s+){{0,3}}?"
+    rf"(?P<toon>on|to)\s+(?={ARM_TARGET_ANY})|in\s+(?:the|an?|each|every)\s+(?:[\w\-]+\s+){{0,3}}?"
     r"(?:group|arm|cohort)s?|(?:per|each)\s+(?:group|arm|cohort))\b"
     rf"|\b(?:{NUMBER})\s+(?:equal\s+|treatment\s+|study\s+)?(?:groups|arms|cohorts)\s+of\s+"
     rf"(?P<num2>{NUMBER})\b(?!\s*(?:%|percent|months?|years?|weeks?|days?|mg|ml))",
@@ -323,6 +332,8 @@ def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]
     """Arm sizes written after a count of people (``total``) up to ``hi``: each is a count
     of people no larger than the total."""
     out: list[FigureMatch] = []
+    listed = 0  # arms "to X" / "on X"
+    weak: list[FigureMatch] = []  # ... whose X is no name, code or treatment word
     for m in _ARM_COUNT.finditer(text, total.span[1], hi):
         g = "num" if m.group("num") else "num2"
         s = m.start(g)
@@ -331,8 +342,19 @@ def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]
         value = parse_number(m.group(g))
         if value is None or value <= 0 or value != int(value) or value > total.value:
             continue
-        out.append(FigureMatch(value, "patients", m.span(g), "arm"))
+        fig = FigureMatch(value, "patients", m.span(g), "arm")
+        if m.group("toon"):
+            listed += 1
+            if not _ARM_TARGET_RX.match(text, m.end()):
+                weak.append(fig)
+                continue
+        out.append(fig)
+    if listed >= 2:
+        out = sorted(out + weak, key=lambda f: f.span)
     return out
+
+
+_ARM_TARGET_RX = re.compile(ARM_TARGET, re.IGNORECASE)
 
 
 _TREATED = re.compile(
