@@ -394,3 +394,25 @@ def test_a_sentence_on_how_participants_were_randomly_assigned_adds_its_drug():
     )
     (claim,) = doc.claims
     assert "lorvaciclib" in claim.names and "ORBIT-7" in claim.names
+
+
+@pytest.mark.parametrize(
+    ("text", "sites"),
+    [
+        (
+            "The Lindholm Clinic, Varden Clinic and Ostmark Institute ran the trial.",
+            ["Lindholm Clinic", "Varden Clinic", "Ostmark Institute"],
+        ),
+        ("It ran at Brigham and Women's Hospital in Boston.", ["Brigham and Women's Hospital"]),
+        ("The trial was run by Kallby Institutet in Sweden.", ["Kallby Institutet"]),
+        ("Dosing began at Varden Universitet.", ["Varden Universitet"]),
+        (
+            "Patients were treated at Ostmark Medical School and Lindholm Clinic.",
+            ["Ostmark Medical School", "Lindholm Clinic"],
+        ),
+    ],
+)
+def test_a_list_of_sites_is_split_after_an_institution_word_only(text, sites):
+    from trialmatch.claims.names import find_sites
+
+    assert [s.value for s in find_sites(text)] == sites

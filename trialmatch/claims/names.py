@@ -591,13 +591,33 @@ _SITE_WORD = (
     r"Ospedale|Policlinico|Charité|Foundation|Sanatorium|Medical\s+Organi[sz]ation|"
     r"Cl[íi]nica|Policl[íi]nica|Klinika|Szpital|Nemocnice|Fakultní\s+nemocnice|Hospitál|"
     r"Universidad|Universidade|Uniwersytet|Univerzita|Istituto|Instituto|Fondazione|"
-    r"Fundaci[óo]n|Ziekenhuis)"
+    r"Fundaci[óo]n|Ziekenhuis|Institutet|Universitet(?:et)?|Universiteit|Sjukhuset|Sykehus|"
+    r"Hospitalet|Medical\s+School|School\s+of\s+Medicine)"
 )
 _SITE = re.compile(
     rf"(?P<site>(?:{_CAP}\s+(?:(?:of|for|and|de|del|di|la|le|du|the|&)\s+)*){{0,6}}?"
-    rf"(?:{_CAP}\s+)?{_SITE_WORD}(?:\s+(?:(?:of|for|and|de|at|the|&)\s+)*{_CAP}){{0,5}})"
+    rf"(?:{_CAP}\s+)?{_SITE_WORD}(?![\w])(?:\s+(?:(?:of|for|and|de|at|the|&)\s+)*{_CAP}){{0,5}})"
 )
 _SITE_WORD_RE = re.compile(_SITE_WORD)
+_SITE_WORD_AT_END = re.compile(rf"{_SITE_WORD}$")
+
+
+def _split_site_list(name: str) -> list[str]:
+    """ "UMass Memorial in Worcester and the Mayo Clinic", "Cleveland Clinic and Johns
+    Hopkins": a list of sites. "and" splits after a name ending on an institution word only
+    ("Brigham and Women's Hospital" stays one name)."""
+    out: list[str] = []
+    for part in name.split(" and the "):
+        pieces = part.split(" and ")
+        cur = pieces[0]
+        for nxt in pieces[1:]:
+            if _SITE_WORD_AT_END.search(cur) and nxt[:1].isupper():
+                out.append(cur)
+                cur = nxt
+            else:
+                cur = cur + " and " + nxt
+        out.append(cur)
+    return out
 
 
 def _is_site_name(name: str) -> bool:
@@ -613,7 +633,7 @@ _SITE_KEYS = (
     "health", "hôpital", "hopital", "ospedale", "policlinico", "charité", "foundation",
     "sanatorium", "organi", "azienda", "krankenhaus", "ziekenhuis", "hospitalier", "clínic",
     "szpital", "nemocnice", "hospitál", "uniwersytet", "univerzit", "istituto", "instituto",
-    "fondazione", "fundaci",
+    "fondazione", "fundaci", "school", "sjukhus", "sykehus", "universitet", "universiteit",
 )  # fmt: skip
 #: a leading article of another language before a site ("La Clínica Mayo", "Il Policlinico")
 _SITE_ARTICLE = re.compile(r"^(?:The|the|La|El|Il|Lo|Le|Los|Las|Les|Der|Die|Das|Het|De)\s+")
@@ -652,7 +672,9 @@ def _sites_with_word(text: str, lo: int = 0, hi: int | None = None) -> list[Name
         # trailing connector words ("University of") are not part of a name
         name = re.sub(r"(?:\s+(?:of|for|and|de|at|the|&))+$", "", name)
         # "UMass Memorial in Worcester and the Mayo Clinic": a list, not one name
-        parts = name.split(" and the ")
+        # "Mayo Clinic, Cleveland Clinic and Johns Hopkins": after a name that ends on an
+        # institution word, "and" starts the next one ("Brigham and Women's Hospital" stays)
+        parts = _split_site_list(name)
         offset = start
         for part in parts:
             pstart = text.find(part, offset)
