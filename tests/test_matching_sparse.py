@@ -80,6 +80,11 @@ def test_cell_terms_skip_negations_and_the_pronoun_it():
     assert "source" not in cell_terms("[SAMPLE] injected into muscle and not adipose tissue")
     assert cell_terms("[SAMPLE] it was given once") == {}
     assert cell_terms("[SAMPLE] cells transplantation (IT)") == {"route": {"intrathecal"}}
+    # fat as a disease finding is no cell source
+    assert cell_terms("[SAMPLE] the drug lowered liver fat in the Phase 2 trial") == {}
+    # a Roman numeral is no route
+    assert cell_terms("[SAMPLE] a Phase IV study in stage IV disease") == {}
+    assert cell_terms("[SAMPLE] one IV infusion") == {"route": {"intravenous"}}
 
 
 # ------------------------------------------------------------------------------ sites

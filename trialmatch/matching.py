@@ -1159,7 +1159,8 @@ def _f_dates(p: _Profile, study: Study) -> _Feature:
 
 _CELL_TERMS: dict[str, dict[str, str]] = {
     "source": {
-        "adipose": r"\badipose\b|\bfat\b|\bfat derived\b|\blipoaspirat\w*|\bliposuction\b"
+        "adipose": r"\badipose\b|\bfat (?:tissue|cells?|derived|stem|stromal|graft\w*|from|taken|harvested)\b"
+        r"|\b(?:belly|abdominal|own|their|your|his|her|patient s) fat\b|\blipoaspirat\w*|\bliposuction\b"
         r"|\bstromal vascular fraction\b|\bad mscs?\b|\badscs?\b|\badmscs?\b",
         "bone marrow": r"\bbone marrow\b|\bmarrow\b|\bbm mscs?\b|\bbmscs?\b|\bbmmscs?\b",
         "umbilical cord": r"\bumbilical\b|\bwharton s jelly\b|\bwharton\b|\bcord blood\b"
@@ -1199,6 +1200,10 @@ _CELL_QUERY = {
 }
 
 
+_NUMERAL_BEFORE = re.compile(
+    r"\b(?:phase|stage|grade|type|class|part|cohort|level|step|group|study|trial|arm)[\s/-]*$",
+    re.IGNORECASE,
+)
 _NEGATION = re.compile(
     r"\b(?:not|no|without|rather than|instead of|unlike|than)\b(?:\s+\w+){0,3}\s*$"
 )
@@ -1222,6 +1227,8 @@ def _cell_terms(text: str) -> tuple[tuple[str, frozenset[str]], ...]:
                     out.setdefault(kind, set()).add(term)
                     break
     for m in re.finditer(r"(?<![A-Za-z])(IT|IV|IM)(?![A-Za-z])", text):
+        if _NUMERAL_BEFORE.search(text[max(0, m.start() - 12) : m.start()]):
+            continue  # "Phase IV", "stage IV", "type IV": a Roman numeral
         kind, term = _CELL_ABBREV[m.group(1)]
         out.setdefault(kind, set()).add(term)
     return tuple((k, frozenset(v)) for k, v in out.items())
