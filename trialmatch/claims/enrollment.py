@@ -14,6 +14,7 @@ import re
 from trialmatch.claims import languages as L
 from trialmatch.claims.model import Arm, FollowUp
 from trialmatch.claims.numbers import ARM_TARGET_ANY, NUMBER, FigureMatch, parse_number
+from trialmatch.claims.text import search_lower
 
 _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
@@ -227,11 +228,12 @@ _ARM_GATE = re.compile(
     r"group|cohort|\barms?\b|placebo|sham",
     re.IGNORECASE,
 )
+_ARM_GATE_LOWER = re.compile(_ARM_GATE.pattern)
 
 
 def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
     arms: list[tuple[int, Arm]] = []
-    if not _ARM_GATE.search(text, lo, hi):
+    if not search_lower(_ARM_GATE_LOWER, _ARM_GATE, text, lo, hi):
         return []
     region = text[lo:hi].lower()
     patterns = []

@@ -52,7 +52,7 @@ from trialmatch.claims.numbers import (
     find_percentages,
 )
 from trialmatch.claims.phases import find_phases
-from trialmatch.claims.text import Segments, segment
+from trialmatch.claims.text import CASE_TRAPS, Segments, segment
 from trialmatch.documents import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -502,12 +502,24 @@ _NUMBER_WORDS = frozenset(
 _NUMBERISH = re.compile(r"\d|[a-z]+")
 
 
-_NUMBER_RX = re.compile(r"\d|\b(?:" + "|".join(sorted(_NUMBER_WORDS)) + r")")
+_DIGIT_RX = re.compile(r"\d")
+#: the number words with no \b in front: a pattern opening on letters is found by a fast scan
+#: for its first letters, one opening on \b is tried at every position
+_NUMBER_WORD_RX = re.compile("|".join(sorted(_NUMBER_WORDS)))
 
 
 def _has_number(low: str, a: int, b: int) -> bool:
-    """Is a number (digits or a number word) written in ``low[a:b]``?"""
-    return _NUMBER_RX.search(low, a, b) is not None
+    """Is a number (digits, or a number word at the start of a word) written in ``low[a:b]``?
+    (What a digit or a word boundary and a number word finds, in two fast scans.)"""
+    if _DIGIT_RX.search(low, a, b) is not None:
+        return True
+    m = _NUMBER_WORD_RX.search(low, a, b)
+    while m is not None:
+        k = m.start()
+        if k == 0 or not (low[k - 1].isalnum() or low[k - 1] == "_"):  # \b before it
+            return True
+        m = _NUMBER_WORD_RX.search(low, k + 1, b)
+    return False
 
 
 def _dedupe(figs: list[FigureMatch]) -> list[FigureMatch]:
@@ -732,13 +744,20 @@ def _reference_lines(text: str) -> list[Span]:
 
 
 _BOILERPLATE = re.compile(r"forward[\s\-]looking\s+statements?|safe\s+harbou?r", re.IGNORECASE)
+_BOILERPLATE_LOWER = re.compile(_BOILERPLATE.pattern)
 
 
-def _boilerplate_paragraphs(text: str, seg: Segments) -> list[Span]:
+def _boilerplate_paragraphs(text: str, seg: Segments, low: str) -> list[Span]:
     """Legal boilerplate ("Forward-Looking Statements ... the timing of our Phase 3 trial"):
-    it speaks of trials in general and claims nothing about one."""
+    it speaks of trials in general and claims nothing about one. (``low``: the lower-cased
+    text of ``_Hits``, searched case-sensitively unless the text holds a character that would
+    make that differ from an IGNORECASE search of ``text``.)"""
     out: list[Span] = []
-    for m in _BOILERPLATE.finditer(text):
+    if any(c in text for c in CASE_TRAPS):
+        found = _BOILERPLATE.finditer(text)
+    else:
+        found = _BOILERPLATE_LOWER.finditer(low)
+    for m in found:
         p = seg.para_of[seg.sentence_at(m.start())]
         a, b = seg.paragraphs[p]
         # the heading "Forward-Looking Statements" stands alone: take the paragraph after it
@@ -1118,7 +1137,9 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     candidates |= hits.find_trial_names(candidates)
     ctx = _DocContext(text, hits, candidates)
     ref_lines = _reference_lines(text)
-    excluded = ref_lines + _boilerplate_paragraphs(text, seg) if "ooking" in text else ref_lines
+    excluded = (
+        ref_lines + _boilerplate_paragraphs(text, seg, hits.low) if "ooking" in text else ref_lines
+    )
 
     mentions: list[G.Mention] = []
     cont_of: dict[int, G.Mention] = {}
