@@ -9,12 +9,17 @@ How a document is matched (``match_document``):
    ``id`` search area. A claim whose cited record fits what the text says needs nothing more.
    Otherwise product names (``term``), then the other names the registry itself gives those
    products (intervention names, other names, "X (Y)" in titles: ``AliasBook``); sponsors
-   (``spons``) and sites; for claims with none of these, the disease with the claim's generic
-   intervention words; finally registry product names the page itself uses. Each distinct
-   query runs once per document and is recorded with the claims it served.
+   (``spons``) and sites; for claims with none of these of their own (a name or sponsor the
+   extractor lent from elsewhere, or one the registry does not know, anchors nothing), the
+   disease with the claim's generic intervention words and with the cell source and route its
+   sentence states ("fat tissue" -> adipose); finally registry product names the page itself
+   uses. Each distinct query runs once per document and is recorded with the claims it served.
 2. Scoring: every record found against every claim, feature by feature (``Reason``), into
-   log-odds; evidence a claim only inherits from its document is capped; records that each
-   pass on their own compete (a near tie abstains).
+   log-odds; evidence a claim only inherits from its document is capped; a name or sponsor
+   the claim borrowed and no record found lists is no evidence; what the claim's own sentences
+   say (a registered product or site named, a registered intervention spelled out, cell
+   source/donor/route) is read from them directly; records that each pass on their own
+   compete (a near tie abstains).
 3. Assignment: reviewer links, then cited IDs (always linked; a misfit is ``miscited``), then
    the best remaining pairs, each record to one claim, each claim up to ``trial_count``.
 """
