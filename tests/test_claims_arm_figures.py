@@ -253,3 +253,17 @@ def test_a_ratio_in_words_is_no_arm():
     )
     (claim,) = extract_text(text).claims
     assert [(a.label, a.n) for a in claim.arms] == [("QX-2", 30), ("placebo", 10)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAMPLE sentences written for the tests: a trial that is still looking for its people
+        "The phase 2 study at Lakeside Hospital opened in 2021 and is looking for about 60 people.",
+        "The Phase 1 trial of KX-4 seeks 60 volunteers with psoriasis.",
+        "The phase 3 trial aims for 60 participants in five countries.",
+    ],
+)
+def test_a_trial_looking_for_its_participants(text):
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment == 60

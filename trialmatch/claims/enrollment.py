@@ -20,6 +20,8 @@ _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
     r"randomi[sz](?:e|es|ed|ing)|treat(?:s|ed|ing)?|dos(?:e|ed|ing)|comprise[sd]?|compris(?:ing)|"
     r"assign(?:s|ed|ing)?|allocat(?:es|ed|ing)|expand(?:ed)?\s+to|target(?:s|ing)?|gave|"
+    # "is looking for about 60 people", "seeks 40 volunteers", "aims for 100 participants"
+    r"look(?:s|ing)?\s+for|seek(?:s|ing)?|sought|aim(?:s|ing)?\s+(?:for|at)|"
     r"(?:will|to)\s+have|of|in|with|among|on)\s+"
     r"(?:a\s+total\s+of\s+|approximately\s+|about\s+|around\s+|up\s+to\s+|more\s+than\s+|over\s+|"
     r"some\s+|nearly\s+|almost\s+|at\s+least\s+|an\s+estimated\s+|the\s+first\s+|"
@@ -138,11 +140,8 @@ _K_GROUPS = re.compile(
 def group_sizes(text: str, lo: int, hi: int) -> tuple[int, int, tuple[int, int]] | None:
     """(number of groups, size of each, span of the size) for groups of equal size: "three
     groups of 16"; "16 in each group" with the number of groups said in ``[lo, hi)``."""
-    if (
-        "group" not in text[lo:hi].lower()
-        and "arm" not in text[lo:hi].lower()
-        and ("cohort" not in text[lo:hi].lower())
-    ):
+    region = text[lo:hi].lower()
+    if "group" not in region and "arm" not in region and "cohort" not in region:
         return None
     m = _GROUPS_OF.search(text, lo, hi)
     if m is not None:
