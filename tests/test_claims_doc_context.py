@@ -158,3 +158,18 @@ def test_a_possessive_after_a_company_name_keeps_the_whole_name():
 
     found = find_sponsors("Nerova said NV-3 is safe, unlike Ostavia Pharma's older drug.")
     assert [s.value for s in found] == ["Ostavia Pharma"]
+
+
+def test_a_hospital_quoted_beside_the_trial_of_a_page_s_company_does_not_stop_lending():
+    # SAMPLE text written for the tests: a press release quoting an investigator
+    text = (
+        "Nerova Therapeutics Reports Progress\n\n"
+        "BOSTON -- Nerova Therapeutics, Inc. (NASDAQ: NRVA) today announced progress with its "
+        "lead product NV-3. Nerova Therapeutics develops cell therapies.\n\n"
+        'A Phase 2 trial enrolled 40 patients with ALS. "We are pleased with the safety so '
+        'far," said Dr Anna Berg of Lindholm University Hospital.\n\n'
+        "About Nerova Therapeutics\nNerova Therapeutics, Inc. is a clinical-stage company."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.names == ("NV-3",)
+    assert claim.sponsors == ("Nerova Therapeutics",)

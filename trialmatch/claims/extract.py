@@ -1416,7 +1416,10 @@ def _other_party(
         for si in range(seg.sentence_at(a), seg.sentence_at(max(a, b - 1)) + 1):
             if si not in own_sentences:
                 scopes.append(seg.sentences[si])
-    site_scopes = list(scopes)
+    # an institution named beside the claim (an investigator's hospital quoted in a press
+    # release) is another party only when the page's company is named in passing
+    strong_main = main_sponsor is not None and ctx.sponsor_mentions(main_sponsor) >= 3
+    site_scopes = [] if strong_main else list(scopes)
     if section is not None:
         scopes.append(section)
         # the section's heading, not its whole text: a page's one section may well name
