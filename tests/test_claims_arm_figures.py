@@ -267,3 +267,12 @@ def test_a_ratio_in_words_is_no_arm():
 def test_a_trial_looking_for_its_participants(text):
     (claim,) = extract_text(text).claims
     assert claim.enrollment == 60
+
+
+def test_a_count_that_opens_a_list_of_arms_is_an_arm():
+    # SAMPLE text written for the tests: no total is written, only the two arms
+    text = "The Phase 3 trial of KX-1 enrolled 1,960 patients on KX-1 and 1,985 on placebo."
+    (claim,) = extract_text(text).claims
+    assert claim.enrollment is None  # matching and comparison add up the arms themselves
+    assert [(a.label, a.n) for a in claim.arms] == [("KX-1", 1960), ("placebo", 1985)]
+    assert [v for _t, v, u in _figures(text) if u == "patients"] == [1960, 1985]

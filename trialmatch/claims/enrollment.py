@@ -13,7 +13,7 @@ import re
 
 from trialmatch.claims import languages as L
 from trialmatch.claims.model import Arm, FollowUp
-from trialmatch.claims.numbers import ARM_TARGET_ANY, NUMBER, FigureMatch, parse_number
+from trialmatch.claims.numbers import ARM_TARGET_ANY, FIRST_ARM, NUMBER, FigureMatch, parse_number
 from trialmatch.claims.text import search_lower
 
 _ENROL_BEFORE = re.compile(
@@ -187,8 +187,8 @@ def _enrollment_of(
     for f in counts:
         if f.noun in ("of which", "arm"):
             continue  # the size of an arm, not of the trial
-        if _is_group_size(text, f):
-            continue
+        if _is_group_size(text, f) or FIRST_ARM.match(text, f.span[1]):
+            continue  # the size of one group or arm, not of the trial
         if f.noun == "n=":
             # "a Phase II trial in 2021 (n=48)" is the trial's size; "placebo (n=12)" an arm's
             before = text[max(lo, f.span[0] - 40) : f.span[0]]

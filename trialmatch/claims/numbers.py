@@ -328,9 +328,21 @@ _ARM_COUNT = re.compile(
 )
 
 
+#: a count of people that is itself the first of a list of arms: "2,884 patients on X and
+#: 2,912 on placebo", "24 patients to X and 12 to placebo"
+FIRST_ARM = re.compile(
+    rf"\s+(?:were\s+|are\s+)?(?:randomi[sz]ed\s+|assigned\s+|allocated\s+)?(?:on|to)\s+"
+    rf"(?={ARM_TARGET_ANY})[^.;:()]{{1,60}}?\s(?:and|,)\s*(?:{NUMBER})\s+"
+    r"(?:(?:patients|participants|subjects)\s+)?(?:were\s+)?(?:on|to)\s",
+    re.IGNORECASE,
+)
+
+
 def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]:
     """Arm sizes written after a count of people (``total``) up to ``hi``: each is a count
-    of people no larger than the total."""
+    of people no larger than the total -- unless that count is itself the first arm of a list
+    ("2,884 patients on X and 2,912 on placebo")."""
+    limit = float("inf") if FIRST_ARM.match(text, total.span[1]) else total.value
     out: list[FigureMatch] = []
     listed = 0  # arms "to X" / "on X"
     weak: list[FigureMatch] = []  # ... whose X is no name, code or treatment word
@@ -340,7 +352,7 @@ def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]
         if s > 0 and (text[s - 1].isalnum() or text[s - 1] in ":/.,"):
             continue
         value = parse_number(m.group(g))
-        if value is None or value <= 0 or value != int(value) or value > total.value:
+        if value is None or value <= 0 or value != int(value) or value > limit:
             continue
         fig = FigureMatch(value, "patients", m.span(g), "arm")
         if m.group("toon"):
