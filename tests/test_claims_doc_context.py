@@ -173,3 +173,20 @@ def test_a_hospital_quoted_beside_the_trial_of_a_page_s_company_does_not_stop_le
     (claim,) = extract_text(text).claims
     assert claim.names == ("NV-3",)
     assert claim.sponsors == ("Nerova Therapeutics",)
+
+
+def test_a_section_on_the_hospital_of_a_page_s_company_still_lends_its_product():
+    # SAMPLE text written for the tests: a press release with a section per topic
+    text = (
+        "Nerova Therapeutics Reports Progress\n\n"
+        "BOSTON -- Nerova Therapeutics, Inc. (NASDAQ: NRVA) today announced progress with its "
+        "lead product NV-3. Nerova Therapeutics develops cell therapies for ALS.\n\n"
+        "## Lindholm University Hospital\n\n"
+        "A Phase 2 trial enrolled 40 patients with ALS.\n\n"
+        "## About Nerova Therapeutics\n\n"
+        "Nerova Therapeutics, Inc. is a clinical-stage company."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.sites == ("Lindholm University Hospital",)
+    assert claim.names == ("NV-3",)
+    assert claim.sponsors == ("Nerova Therapeutics",)

@@ -1417,14 +1417,17 @@ def _other_party(
             if si not in own_sentences:
                 scopes.append(seg.sentences[si])
     # an institution named beside the claim (an investigator's hospital quoted in a press
-    # release) is another party only when the page's company is named in passing
+    # release, "## The trial at X Hospital") is another party only when the page's company is
+    # named in passing
     strong_main = main_sponsor is not None and ctx.sponsor_mentions(main_sponsor) >= 3
-    site_scopes = [] if strong_main else list(scopes)
+    site_scopes = list(scopes)
     if section is not None:
         scopes.append(section)
         # the section's heading, not its whole text: a page's one section may well name
         # the hospital where the company's trial ran
         site_scopes.append(seg.sentences[seg.sentence_at(section[0])])
+    if strong_main:
+        site_scopes = []
     own_sites = {x.lower() for x in _claim_sites(hits, spans)}
     for lo, hi in scopes:
         for x in hits.sponsors.within(lo, hi):
