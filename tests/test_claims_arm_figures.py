@@ -276,3 +276,17 @@ def test_a_count_that_opens_a_list_of_arms_is_an_arm():
     assert claim.enrollment is None  # matching and comparison add up the arms themselves
     assert [(a.label, a.n) for a in claim.arms] == [("KX-1", 1960), ("placebo", 1985)]
     assert [v for _t, v, u in _figures(text) if u == "patients"] == [1960, 1985]
+
+
+def test_doses_written_as_a_power_of_ten_alone_or_per_kilogram_first():
+    # SAMPLE text written for the tests
+    text = (
+        "Patients received 10^6 cells/kg, then 5 × 10^6/kg cells, then 10⁸ MSCs; "
+        "the last group had 2×10^6 MSC/kg."
+    )
+    assert [(v, u) for _t, v, u in _figures(text)] == [
+        (1e6, "cells"),
+        (5e6, "cells"),
+        (1e8, "cells"),
+        (2e6, "cells"),
+    ]

@@ -198,7 +198,7 @@ for _w in _split(
     enrollees families"""
 ):
     _CATEGORY[_w] = "person"
-for _w in ("cells", "mscs", "ml", "cc"):
+for _w in ("cells", "mscs", "msc", "ml", "cc"):
     _CATEGORY[_w] = "dose"
 for _w in ("month", "months", "year", "years"):
     _CATEGORY[_w] = "dur"

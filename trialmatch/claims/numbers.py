@@ -138,16 +138,28 @@ _OF_WHICH = re.compile(
 )
 #: "n=48", "(n=2,884)": thousands separated by a comma are one number
 _N_EQUALS = re.compile(r"\b[nN]\s?=\s?(?P<num>\d{1,3}(?:,\d{3})+(?![\d,])|\d{1,6})\b")
+#: what a dose of cells is counted in: "cells", "stem cells", "bone marrow mononuclear cells",
+#: "MSC-NTF cells", "MSCs", per kilogram or not
+_CELL_UNIT = (
+    r"(?P<unit>(?:(?:cord[\s\-]+blood|umbilical(?:[\s\-]+cord)?|bone[\s\-]+marrow|"
+    r"adipose|fat|placental|autologous|allogeneic|donor|neural|progenitor|mononuclear|"
+    r"h(?:a)?ematopoietic|derived)[\s\-]+){0,3}"
+    r"(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?|"
+    r"(?-i:[A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+)?"
+    r"(?:cells|MSCs?)(?:\s*/\s*kg|\s+per\s+(?:kilogram|kg))?)\b"
+)
 _CELLS = re.compile(
     rf"(?P<num>{_DIGITS}|\b{_WORD_NUM}\b)\s*(?:(?P<scale>million|billion|thousand|mln|mio|[mMkK](?=\s*cells)|bn)\b\s*)?"
-    rf"{_SCI}?\s*(?P<unit>(?:(?:cord[\s\-]+blood|umbilical(?:[\s\-]+cord)?|bone[\s\-]+marrow|"
-    rf"adipose|fat|placental|autologous|allogeneic|donor|neural|progenitor|mononuclear|"
-    rf"h(?:a)?ematopoietic|derived)[\s\-]+){{0,3}}"
-    rf"(?:viable\s+|living\s+|stem\s+|mesenchymal\s+(?:stem\s+|stromal\s+)?|"
-    rf"(?-i:[A-Z][\w\-]*[A-Z0-9][\w\-]*)\s+)?"
-    rf"(?:cells|MSCs)(?:\s*/\s*kg|\s+per\s+(?:kilogram|kg))?)\b",
+    rf"{_SCI}?\s*(?:/\s*kg\s+)?{_CELL_UNIT}",
     re.IGNORECASE,
 )
+#: a power of ten alone: "10^6 cells/kg", "10⁸ MSCs"
+_POW_CELLS = re.compile(
+    rf"(?<![\w.,^])10\s*(?:(?:\^|\*\*)\s*(?P<exp>[0-9]{{1,2}})|(?P<sexp>[⁰¹²³⁴⁵⁶⁷⁸⁹]+))"
+    rf"\s*(?:/\s*kg\s+)?{_CELL_UNIT}",
+    re.IGNORECASE,
+)
+_SCI_BEFORE = re.compile(r"[x×*]\s*$", re.IGNORECASE)
 #: "15 milionů buněk", "24 milioni di cellule", "10 Millionen Zellen", "5 млн клеток"
 _CELLS_INTL = re.compile(
     rf"(?P<num>{_DIGITS})\s*(?P<scale>{L.MILLION})\s+(?:(?:de|di|d[’']|of)\s*)?"
@@ -409,6 +421,11 @@ def find_doses(
                     k -= 1
                 out.append(FigureMatch(lv, "cells", (low.start(), k)))
         out.append(FigureMatch(value, "cells", m.span()))
+    for m in _POW_CELLS.finditer(text, lo, _end(text, hi)):
+        if _SCI_BEFORE.search(text, max(0, m.start() - 3), m.start()):
+            continue  # "1 x 10^6 cells": read above, with its coefficient
+        exp = m.group("exp") or m.group("sexp").translate(_SUPER)
+        out.append(FigureMatch(float(10 ** int(exp)), "cells", m.span()))
     for m in _CELLS_INTL.finditer(text, lo, _end(text, hi)) if foreign else ():
         if m.start() > 0 and text[m.start() - 1].isalnum():
             continue
