@@ -416,3 +416,35 @@ def test_a_list_of_sites_is_split_after_an_institution_word_only(text, sites):
     from trialmatch.claims.names import find_sites
 
     assert [s.value for s in find_sites(text)] == sites
+
+
+@pytest.mark.parametrize(
+    ("text", "partner"),
+    [
+        ("The trial is led by Nordvik Trials and the Danish NBCG group with 30 sites.", "NBCG"),
+        (
+            (
+                "The study, run by Nordvik Trials with the Danish Breast & Lung Cancer Study "
+                "Group, randomized 900 women."
+            ),
+            "Danish Breast & Lung Cancer Study Group",
+        ),
+    ],
+)
+def test_partners_in_a_list_keep_their_whole_name_and_lose_a_leading_nationality(text, partner):
+    assert partner in _sponsors(text)
+
+
+def test_a_title_after_a_clinic_is_not_part_of_its_name():
+    from trialmatch.claims.names import find_sites
+
+    assert find_sites("Stem cell transplants for MS - Clinic Dr. Vandel, Bad Kessing") == []
+
+
+def test_a_month_or_a_common_word_is_never_a_name_by_itself():
+    from trialmatch.claims.names import could_be_name
+
+    assert not could_be_name("August")
+    assert not could_be_name("Placebo")
+    assert not could_be_name("Korea")
+    assert could_be_name("Ossiva")

@@ -34,6 +34,7 @@ from trialmatch.claims.names import (
     abbreviation_map,
     city_country,
     condition_at,
+    could_be_name,
     find_conditions,
     find_places,
     find_products,
@@ -892,8 +893,14 @@ def _fill(
     if not m.arms:
         m.arms = arms_of(text, lo, hi) or ratio_arms_of(text, lo, hi)
         for a in m.arms:
-            if a.label and a.label[0].isupper() and a.label.split()[0] not in ctx.common_arm_words:
-                _add(m.names, a.label.split()[0] if len(a.label.split()) > 1 else a.label)
+            first_word = a.label.split()[0] if a.label else ""
+            if (
+                first_word
+                and first_word[0].isupper()
+                and first_word not in ctx.common_arm_words
+                and could_be_name(first_word)  # not "August 2013", "Placebo"
+            ):
+                _add(m.names, first_word if len(a.label.split()) > 1 else a.label)
     if m.follow_up is None:
         m.follow_up = follow_up_of(text, lo, hi)
     if core:

@@ -138,7 +138,10 @@ _DEMONYMS = {
     "Korean": "South Korea", "Canadian": "Canada", "Australian": "Australia", "Indian": "India",
     "Iranian": "Iran", "Russian": "Russia", "Polish": "Poland", "Dutch": "Netherlands",
     "Swiss": "Switzerland", "Swedish": "Sweden", "Brazilian": "Brazil", "Turkish": "Turkey",
-    "European": None,
+    "Austrian": "Austria", "Belgian": "Belgium", "Danish": "Denmark", "Finnish": "Finland",
+    "Norwegian": "Norway", "Irish": "Ireland", "Greek": "Greece", "Hungarian": "Hungary",
+    "Mexican": "Mexico", "Egyptian": "Egypt", "Thai": "Thailand", "Taiwanese": "Taiwan",
+    "European": None, "Nordic": None, "Scandinavian": None,
 }  # fmt: skip
 
 _COUNTRY_NAMES = {c.replace("_", " "): c.replace("_", " ") for c in _COUNTRIES}
@@ -551,7 +554,7 @@ _LIST_ROLES = frozenset([0, 9])
 #: one more organisation in a list: ", Y", " and Y", " with Y", "together with Y"
 _LIST_NEXT = re.compile(
     r"(?:\s*,\s*(?:and\s+|as\s+well\s+as\s+)?|\s+(?:and|with|together\s+with|as\s+well\s+as)\s+)"
-    rf"(?:the\s+)?(?P<n>(?:{_NAME_WORD}[ \t]+){{0,4}}{_NAME_WORD})"
+    rf"(?:the\s+)?(?P<n>{_NAME_WORD}(?:[ \t]+(?:(?:&|of|for)[ \t]+)?{_NAME_WORD}){{0,6}})"
 )
 
 
@@ -563,6 +566,9 @@ def _read_partner_list(text: str, pos: int, end: int, out: list[NameMatch]) -> N
         if not m:
             return
         raw = _trim_org(m.group("n"))
+        words = raw.split()
+        if len(words) == 2 and words[0] in _DEMONYMS and not words[1].islower():
+            raw = words[1]  # "the Austrian ABCSG group" -> "ABCSG"
         name = _clean_org(raw)
         first = name.split()[0] if name else ""
         if (
@@ -669,8 +675,9 @@ def _sites_with_word(text: str, lo: int = 0, hi: int | None = None) -> list[Name
         raw = trimmed
         raw = _SITE_ARTICLE.sub("", raw)
         name = re.sub(r"\s+", " ", raw).strip(" ,.;:")
-        # trailing connector words ("University of") are not part of a name
-        name = re.sub(r"(?:\s+(?:of|for|and|de|at|the|&))+$", "", name)
+        # trailing connector words ("University of") and titles ("Clinic Dr. Weiss") are not
+        # part of a name
+        name = re.sub(r"(?:\s+(?:of|for|and|de|at|the|&|Dr|Prof|Mr|Mrs|Ms|MD|PhD))+$", "", name)
         # "UMass Memorial in Worcester and the Mayo Clinic": a list, not one name
         # "Mayo Clinic, Cleveland Clinic and Johns Hopkins": after a name that ends on an
         # institution word, "and" starts the next one ("Brigham and Women's Hospital" stays)
@@ -1124,6 +1131,19 @@ def _is_inn(word: str) -> bool:
 def _coined(word: str) -> bool:
     """A coined product-like word: internal capitals ("NurOwn") or letters mixed with digits."""
     return bool(_RX6.search(word) or _RX7.search(word))
+
+
+def could_be_name(word: str) -> bool:
+    """Could a capitalized word be a product's name? Not a common word, month, place,
+    nationality, disease acronym or phase ("August", "Placebo", "Korea", "ALS", "Phase")."""
+    return not (
+        word in _COMMON_CAPS
+        or word.upper() in _COMMON_CAPS_UPPER
+        or word in _PLACES
+        or word in _DEMONYMS
+        or _CONDITION_ABBR.fullmatch(word)
+        or _PHASE_LIKE.fullmatch(word)
+    )
 
 
 def treatment_word_follows(text: str, end: int) -> bool:
