@@ -1,7 +1,9 @@
 """Trial vocabulary of the languages marketing pages mix with English (issue #3).
 
 A small fixed vocabulary per language: the words for a trial, a phase, the people in a trial,
-"million cells", the verbs that enrol or treat them, and the months. It is the language, not a
+"million cells", the verbs that enrol or treat them, the months, months and years as lengths of
+follow-up, and the names of the diseases trials are most often marketed for (read as the
+English names the registry uses). It is the language, not a
 list of products: Spanish, Italian, Portuguese, French, German, Czech/Slovak, Polish and
 Ukrainian/Russian. The detectors (``phases``, ``numbers``, ``enrollment``, ``dates``,
 ``grouping``) splice these fragments into their English patterns, and ``extract`` adds the
