@@ -252,3 +252,20 @@ def test_an_english_page_reads_no_foreign_disease_acronym():
     # SAMPLE text written for the tests: "SLA" is a service-level agreement here
     claim, _figures = _one("Our SLA with the sponsor of the phase 2 trial covers 30 patients.")
     assert "ALS" not in claim.conditions
+
+
+@pytest.mark.parametrize(
+    ("text", "figures"),
+    [
+        # SAMPLE sentences written for the tests: "people" counted as patients only when treated
+        ("W naszej klinice leczyliśmy już 300 osób z SLA.", [(300, "patients")]),
+        ("W Polsce na SLA choruje około 3000 osób.", []),
+        ("En nuestra clínica hemos tratado a 250 personas con ELA.", [(250, "patients")]),
+        ("Se trata de una enfermedad que afecta a 4000 personas en España.", []),
+        ("In unserer Klinik wurden 120 Menschen mit MS behandelt.", [(120, "patients")]),
+        ("У нашій клініці пролікували 90 людей з БАС.", [(90, "patients")]),
+        ("В Україні 2000 людей живуть з БАС.", []),
+    ],
+)
+def test_people_of_each_language_are_patients_only_when_treated(text, figures):
+    assert [(f.value, f.unit) for f in extract_text(text).figures] == figures

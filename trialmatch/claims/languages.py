@@ -64,6 +64,20 @@ PERSON_NOUNS = _words(
     пациентов пациенты больных участников детей пациентам больным
     """
 )
+#: "people" (lower case): counts of them are participants only beside treatment or trial words
+#: ("leczyliśmy 300 osób"), not population statistics ("w Polsce choruje 3000 osób")
+POPULATION_NOUNS = _words(
+    """personas persone pessoas personnes personen menschen osób osob osoby lidí lidi ľudí
+    людей осіб человек"""
+)
+PERSON_NOUNS += POPULATION_NOUNS
+#: treatment and trial words beside such a count (stems, regex alternation, lower case)
+TREATED_STEMS = (
+    r"leczy|léči|lečí|liečil|tratamos|tratamient|tratament|trattiam|trattament|traitons|"
+    r"traitement|behandel|лікув|пролік|лечи|пролеч|ensayo|estudi|studi|essai|"
+    r"étude|badani|"
+    r"исследован|дослідж|fase|fáz|faz|фаз"
+)
 #: "per cent" (regex alternation) and its trigger words (lower case)
 PERCENT_WORDS = (
     r"procent\w*|prozent|por\s?ciento|per\s?cento|pour\s?cent|por\s?cento|відсотк\w*|процент\w*"

@@ -265,25 +265,16 @@ def find_counts(
         if value is None or value <= 0 or value != int(value):
             continue
         noun = m.group("noun").lower()
-        if noun in (
-            "people",
-            "persons",
-            "person",
-            "men",
-            "women",
-            "individuals",
-            "individual",
-            "families",
-            "cases",
-            "case",
-        ):
+        if noun in _POPULATION:
             # population statistics ("200 people in the Czech Republic") are not participants
             # unless treatment or enrolment words sit right beside them
             a = max(text.rfind("\n", 0, m.start()) + 1, m.start() - 90)
             b = text.find("\n", m.end())
             b = min(b if b >= 0 else len(text), m.end() + 60)
             window = text[a:b].lower()
-            if not _TREATED.search(window):
+            if not _TREATED.search(window) and not (
+                noun in _POPULATION_FOREIGN and _TREATED_FOREIGN.search(window)
+            ):
                 continue
             if re.match(
                 r"\s+(?:per|in\s+every|out\s+of|a\s+year|each\s+year|annually)\b",
@@ -381,6 +372,13 @@ def find_arm_counts(text: str, total: FigureMatch, hi: int) -> list[FigureMatch]
 _ARM_TARGET_RX = re.compile(ARM_TARGET, re.IGNORECASE)
 
 
+_POPULATION_FOREIGN = frozenset(L.POPULATION_NOUNS)
+#: nouns for people in general, not participants: their counts need treatment words beside them
+_POPULATION = frozenset(
+    ["people", "persons", "person", "men", "women", "individuals", "individual", "families"]
+    + ["cases", "case", *_POPULATION_FOREIGN]
+)
+_TREATED_FOREIGN = re.compile(r"\b(?:" + L.ENROL_STEMS + "|" + L.TREATED_STEMS + ")")
 _TREATED = re.compile(
     r"\b(?:treat|enrol|recruit|random|receiv|underw|transplant|inject|infus|dosed|participat|"
     r"involv|includ|register|trial|study|phase|cohort|gave|given|administ|assign|allocat|join|took\s+part|"
