@@ -50,3 +50,37 @@ def test_eudract_trigger_found_from_its_dash() -> None:
     hits = X._Hits(text, X.segment(text))
     want = [m.span() for m in X._EUDRACT_TRIGGER.finditer(text.lower())]
     assert [s for s in hits.triggers.get("reg", []) if text[s[0]].isdigit()] == want
+
+
+def test_count_matches_lower_cased_agree_with_ignorecase() -> None:
+    from trialmatch.claims import numbers as N
+
+    def plain(text: str, lo: int, hi: int) -> list[tuple[int, int, str, str, str]]:
+        return [
+            (m.start(), m.end(), m.group("mods") or "", m.group("num"), m.group("noun"))
+            for m in N._COUNT.finditer(text, lo, hi)
+        ]
+
+    for text in [
+        "The study enrolled Twelve ALS Patients and TWENTY-FOUR healthy Volunteers.",
+        "Of the 1,200 newly diagnosed Women, a dozen children were treated.",
+        "Forty ıtalian patients; 30 ſick people",  # dotless i, long s: the IGNORECASE path
+    ]:
+        for lo in range(0, len(text), 4):
+            assert N._count_matches(text, lo, len(text), False) == plain(text, lo, len(text))
+        assert [c[3] for c in N._count_matches(text, 0, len(text), False)] == [
+            c[3] for c in plain(text, 0, len(text))
+        ]
+
+
+def test_case_traps_are_the_regex_engines_extra_case_forms() -> None:
+    """Every character an IGNORECASE search folds beyond str.lower() is a trap (so the
+    lower-cased fast paths fall back to IGNORECASE on it)."""
+    import pytest
+
+    casefix = pytest.importorskip("re._casefix")
+    from trialmatch.claims.text import CASE_TRAPS
+
+    extras = {chr(x) for v in casefix._EXTRA_CASES.values() for x in v if x > 127}
+    assert extras | {"\u0130"} == set(CASE_TRAPS)
+    assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["\u0130"]

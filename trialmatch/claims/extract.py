@@ -53,7 +53,7 @@ from trialmatch.claims.numbers import (
     find_percentages,
 )
 from trialmatch.claims.phases import find_phases
-from trialmatch.claims.text import CASE_TRAPS, Segments, segment
+from trialmatch.claims.text import Segments, has_case_traps, segment
 from trialmatch.documents import (
     DEFAULT_MAX_BYTES,
     Document,
@@ -754,7 +754,7 @@ def _boilerplate_paragraphs(text: str, seg: Segments, low: str) -> list[Span]:
     text of ``_Hits``, searched case-sensitively unless the text holds a character that would
     make that differ from an IGNORECASE search of ``text``.)"""
     out: list[Span] = []
-    if any(c in text for c in CASE_TRAPS):
+    if has_case_traps(text):
         found = _BOILERPLATE.finditer(text)
     else:
         found = _BOILERPLATE_LOWER.finditer(low)
