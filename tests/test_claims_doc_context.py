@@ -190,3 +190,15 @@ def test_a_section_on_the_hospital_of_a_page_s_company_still_lends_its_product()
     assert claim.sites == ("Lindholm University Hospital",)
     assert claim.names == ("NV-3",)
     assert claim.sponsors == ("Nerova Therapeutics",)
+
+
+def test_a_product_the_page_says_is_made_from_cells_is_its_product():
+    # SAMPLE text written for the tests: a charity explainer page
+    text = (
+        "Where did CardioLyn come from?\n\n"
+        "CardioLyn is made from a patient's own bone marrow cells. Kardel Therapeutics first "
+        "tested the cells in an open-label Phase 1/2 study at Lindholm University Hospital in "
+        "Oslo, in which 20 people were treated."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.names == ("CardioLyn",)

@@ -212,7 +212,10 @@ for _w in _split(
     pharma biologics company nasdaq nyse ceo officer founder"""
 ):
     _CATEGORY[_w] = "org"
-for _w in ("called", "named", "dubbed", "known", "branded", "marketed", "product", "candidate"):
+for _w in (
+    "called", "named", "dubbed", "known", "branded", "marketed", "product", "candidate", "made",
+    "derived",
+):  # fmt: skip
     _CATEGORY[_w] = "prod"
 for _w in ("®", "™"):
     _CATEGORY[_w] = "prod"

@@ -790,6 +790,13 @@ _APPOS_PRODUCT = re.compile(
     r"(?:[\w\-]+\s+){0,3}?(?:therapy|treatment|drug|medicine|product|candidate|vaccine|"
     r"antibody|compound)\b"
 )
+#: a sentence that says what a coined product or a code is made of: "NurOwn is made from a
+#: patient's own bone marrow cells", "CVX-12 is derived from donor cord blood"
+_DEFINED_PRODUCT = re.compile(
+    r"[\s*#\-–•\"“]*(?P<n>[A-Z]?[a-z]+[A-Z][\w\-]*|[A-Z]{2,}[a-z][\w\-]*|"
+    r"[A-Z]{1,5}-?\d{2,6}[A-Za-z]?|[A-Z]{2,6}-[A-Z0-9]{1,6})(?:\s*[®™])?\s+(?:is|are)\s+"
+    r"(?:(?:now|also|usually|typically)\s+)?(?:made|derived|produced|manufactured|grown)\s+from\b"
+)
 #: a drug named right after its class: "a newer CDK4/6 inhibitor, veltracib, ..."
 _CLASS_APPOS = re.compile(
     r"\b(?:an?|the|its|their|our)\s+(?:[\w/\-]+\s+){0,3}?"
@@ -991,6 +998,10 @@ def find_products(
         for m in _TREAT_CODE.finditer(text, lo, end):
             if not _CODE_STOP.match(m.group("n").split("-")[0] + "1"):
                 add(m.group("n"), m.span("n"), 2)
+    if " made " in region or " derived " in region or " produced " in region:
+        defined = _DEFINED_PRODUCT.match(text, lo, end)
+        if defined is not None and could_be_name(defined.group("n")):
+            add(defined.group("n"), defined.span("n"), 2)
     if strong_only:
         return out
     for m in _CODE.finditer(text, lo, end) if _DIGIT.search(region) else ():
