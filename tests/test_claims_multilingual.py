@@ -269,3 +269,21 @@ def test_an_english_page_reads_no_foreign_disease_acronym():
 )
 def test_people_of_each_language_are_patients_only_when_treated(text, figures):
     assert [(f.value, f.unit) for f in extract_text(text).figures] == figures
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # SAMPLE sentences written for the tests: a trial opened or launched on a date
+        "El ensayo de fase II se abrió en marzo de 2019 con 30 pacientes.",
+        "L'essai de phase II a été lancé en mars 2020.",
+        "Die Phase-2-Studie wurde im März 2020 eröffnet.",
+        "Badanie fazy II otwarto w marcu 2019.",
+        "Дослідження фази II стартувало у березні 2019.",
+        "Исследование II фазы было запущено в марте 2019.",
+        "Studie fáze II byla spuštěna v březnu 2019.",
+    ],
+)
+def test_opened_and_launched_in_each_language_mark_the_start(text):
+    claim, _figures = _one(text)
+    assert [d.role for d in claim.dates] == ["start"]

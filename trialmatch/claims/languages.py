@@ -136,11 +136,15 @@ COMPLETED_STEMS = tuple(
         zakończ завершен заверше закінчен"""
     )
 )
-#: "since" and "started" in the languages above (the start cue of a date)
+#: "since", "started", "opened", "launched" in the languages above (the start cue of a date);
+#: not the adjectives "abierto", "aperto", "ouvert", "otwarte", "відкрите", which also mean
+#: "open-label"
 START_WORDS = tuple(
     _words(
         """od desde dal seit depuis zahájen začal začala započal rozpoczę iniziat avviat comenz
-        inici débuté commencé begonnen gestartet розпочат начат"""
+        inici débuté commencé begonnen gestartet розпочат начат abrió lancé lanzad lanzó
+        lançad lançou eröffnet spuštěn spustil otwarto uruchomi відкрито стартува запущен
+        стартова почал почав"""
     )
 )
 #: the "new / another / second" words of the languages above
