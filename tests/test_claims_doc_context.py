@@ -202,3 +202,16 @@ def test_a_product_the_page_says_is_made_from_cells_is_its_product():
     )
     (claim,) = extract_text(text).claims
     assert claim.names == ("CardioLyn",)
+
+
+def test_a_clinic_s_title_is_not_the_site_of_the_trials_its_page_cites():
+    # SAMPLE text written for the tests: a clinic page under its own title
+    text = (
+        "# Clínica Marvella - stem cells for knee arthritis\n\n"
+        "A Phase 3 trial of donor cells enrolled 210 patients in Norway.\n\n"
+        "## Lindholm University Hospital\n\n"
+        "A Phase 2 trial there enrolled 60 patients."
+    )
+    cited, hospital = extract_text(text).claims
+    assert cited.sites == ()
+    assert hospital.sites == ("Lindholm University Hospital",)

@@ -1345,9 +1345,9 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                     [ctx.canonical_sponsor(x.value) for x in hits.sponsors.within(*section)]
                 )
         sites = c.values("sites")
-        if not sites and heading is not None:
+        if not sites and heading is not None and _heading_is_site(text, seg, hits, heading):
             # "## Mayo Clinic ... The same team then opened a Phase II study": the institution
-            # the claim's section heading names
+            # the claim's section heading is about
             sites = _one_value([x.value for x in hits.sites.within(*heading)])
         conditions = _expand_conditions(c.values("conditions"), ctx.abbr)
         if not conditions and heading is not None:
@@ -1396,6 +1396,19 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
     return DocumentClaims(
         doc=doc, sha256=sha256, error=None, claims=tuple(claims), figures=tuple(figures), text=text
     )
+
+
+def _heading_is_site(text: str, seg: Segments, hits: _Hits, heading: Span) -> bool:
+    """Is ``heading`` a section heading that names an institution and little else ("## Mayo
+    Clinic")? Not the page's first heading: a clinic's title ("# Clínica X - stem cells for
+    ALS") is not the site of the trials its page cites."""
+    first = next((i for i, h in enumerate(seg.heading) if h), None)
+    if first is None or seg.sentences[first] == heading:
+        return False
+    words = re.findall(r"[^\W\d_]+", text[heading[0] : heading[1]])
+    found = hits.sites.within(*heading)
+    named = sum(len(x.value.split()) for x in found)
+    return bool(found) and named * 2 >= len(words)
 
 
 _THE_TRIAL = re.compile(r"\b[Tt]he\s+(?:[\w\-/]+,?\s+){0,5}(?:trial|study)\b")
