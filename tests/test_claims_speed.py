@@ -84,3 +84,20 @@ def test_case_traps_are_the_regex_engines_extra_case_forms() -> None:
     extras = {chr(x) for v in casefix._EXTRA_CASES.values() for x in v if x > 127}
     assert extras | {"\u0130"} == set(CASE_TRAPS)
     assert [c for c in map(chr, range(0x110000)) if len(c.lower()) != 1] == ["\u0130"]
+
+
+def test_arm_matches_lower_cased_agree_with_ignorecase() -> None:
+    from trialmatch.claims import enrollment as E
+    from trialmatch.claims.text import lower_window
+
+    for text in [
+        "Of the 36 Patients, 24 Received NurOwn and the remaining 12 got Placebo.",
+        "Twelve were randomized: 8 To RX-101 and 4 to placebo; 30 in the Treatment group.",
+        "6 with early ALS received the cells, and 6 Sham (n=6).",
+    ]:
+        for lo in (0, 5, 17):
+            lw = lower_window(text, lo, len(text))
+            assert lw is not None
+            for k in range(len(E._ARM_PATTERNS)):
+                got = E._arm_matches(k, text, lo, len(text), lw)
+                assert got == E._arm_matches(k, text, lo, len(text), None), (text, lo, k)

@@ -12,9 +12,9 @@ from __future__ import annotations
 import re
 
 from trialmatch.claims import languages as L
-from trialmatch.claims.model import Arm, FollowUp
+from trialmatch.claims.model import Arm, FollowUp, Span
 from trialmatch.claims.numbers import ARM_TARGET_ANY, FIRST_ARM, NUMBER, FigureMatch, parse_number
-from trialmatch.claims.text import search_lower
+from trialmatch.claims.text import lower_window
 
 _ENROL_BEFORE = re.compile(
     r"(?:\b(?:enrol(?:l)?(?:ed|s|ing)?|recruit(?:ed|s|ing)?|involv(?:e|es|ed|ing)|includ(?:e|es|ed|ing)|"
@@ -230,12 +230,50 @@ _ARM_GATE = re.compile(
 _ARM_GATE_LOWER = re.compile(_ARM_GATE.pattern)
 
 
+#: the arm patterns without IGNORECASE, for the lower-cased window (``text.lower_window``);
+#: None where the pattern is case-sensitive already
+_ARM_PATTERNS_LOWER: list[re.Pattern[str] | None] = [
+    None if not rx.flags & re.IGNORECASE else re.compile(rx.pattern) for rx in _ARM_PATTERNS
+]
+
+
+def _arm_matches(
+    k: int, text: str, lo: int, hi: int, lw: tuple[str, int] | None
+) -> list[tuple[int, Span, str, str]]:
+    """(start, span of the size, size, label or description) of each match of arm pattern
+    ``k`` in ``text[lo:hi]``, the strings as written; an IGNORECASE pattern runs
+    case-sensitively on the lower-cased window ``lw`` when there is one (the same spans)."""
+    rx = _ARM_PATTERNS[k]
+    rx_lower = _ARM_PATTERNS_LOWER[k]
+    has_desc = "desc" in rx.groupindex
+    out: list[tuple[int, Span, str, str]] = []
+    if rx_lower is None or lw is None:
+        for m in rx.finditer(text, lo, hi):
+            desc = m.group("desc") if has_desc else None
+            out.append((m.start(), m.span("n"), m.group("n"), desc or m.group("label")))
+        return out
+    low, off = lw
+    for m in rx_lower.finditer(low, lo - off):
+        ns, ne = m.start("n") + off, m.end("n") + off
+        ds = m.start("desc") if has_desc else -1
+        if ds >= 0 and m.end("desc") > ds:
+            what = text[ds + off : m.end("desc") + off]
+        else:
+            what = text[m.start("label") + off : m.end("label") + off]
+        out.append((m.start() + off, (ns, ne), text[ns:ne], what))
+    return out
+
+
 def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
     arms: list[tuple[int, Arm]] = []
-    if not search_lower(_ARM_GATE_LOWER, _ARM_GATE, text, lo, hi):
+    lw = lower_window(text, lo, hi)
+    if lw is None:
+        if not _ARM_GATE.search(text, lo, hi):
+            return []
+    elif not _ARM_GATE_LOWER.search(lw[0], lo - lw[1]):
         return []
     region = text[lo:hi].lower()
-    patterns = []
+    patterns: list[int] = []
     if any(
         k in region
         for k in (
@@ -251,30 +289,29 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
             "got",
         )
     ):
-        patterns.append(_ARM_PATTERNS[0])
+        patterns.append(0)
     if "remaining" in region or "other" in region:
-        patterns.append(_ARM_PATTERNS[1])
+        patterns.append(1)
     if "n=" in region.replace(" ", ""):
-        patterns.append(_ARM_PATTERNS[2])
+        patterns.append(2)
     if any(
         k in region for k in ("placebo", "sham", "saline", "vehicle", "standard of care", "control")
     ):
-        patterns.append(_ARM_PATTERNS[3])
+        patterns.append(3)
     if " to " in region or " on " in region:
-        patterns.append(_ARM_PATTERNS[4])
+        patterns.append(4)
     if " in the " in region:
-        patterns.append(_ARM_PATTERNS[5])
+        patterns.append(5)
     seen: set[tuple[int, int]] = set()
     listed = False
-    for rx in patterns:
-        for m in rx.finditer(text, lo, hi):
-            ns = m.start("n")
+    for k in patterns:
+        for start, key, n_text, what in _arm_matches(k, text, lo, hi, lw):
+            ns = key[0]
             if ns > 0 and (text[ns - 1] in ":/.," or text[ns - 1].isdigit()):
                 continue  # "2:1" is a ratio, not an arm of one
-            n = parse_number(m.group("n"))
-            desc = m.groupdict().get("desc")
+            n = parse_number(n_text)
             # "6 with early ALS received ...": the arm is the group described
-            label = (desc or m.group("label")).strip(" -–—\"'“”")
+            label = what.strip(" -–—\"'“”")
             label = re.sub(
                 r"^(?:(?:and|or|while|plus|with|vs\.?|versus)\s+)?(?:(?:the|a|an)\s+)?",
                 "",
@@ -282,7 +319,7 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
                 flags=re.IGNORECASE,
             )
             label = _LABEL_TRIM.sub("", label).strip()
-            if rx is _ARM_PATTERNS[2]:
+            if k == 2:
                 # "randomized 1,200 women to X plus Y (n=600)": the arm is what they were given
                 label = re.split(
                     r"\s(?:to|received|receiving|receive|with|of)\s", label, flags=re.IGNORECASE
@@ -291,12 +328,11 @@ def arms_of(text: str, lo: int, hi: int) -> list[Arm]:
                 continue
             if re.match(r"^(?:treatment|therapy|a|the|it|them)$", label, re.IGNORECASE):
                 continue
-            key = m.span("n")
             if key in seen:
                 continue
             seen.add(key)
-            arms.append((m.start(), Arm(label=label, n=int(n))))
-            if rx is _ARM_PATTERNS[4]:
+            arms.append((start, Arm(label=label, n=int(n))))
+            if k == 4:
                 listed = True
     arms.sort(key=lambda t: t[0])
     if (

@@ -316,7 +316,7 @@ class _Hits:
         foreign = False
         for w in _WORD.findall(low):
             cat = get(w)
-            if cat is None and w[:3] in _PREFIX3:
+            if cat is None and len(w) > 3 and w[:3] in _PREFIX3:
                 cat = _category(w)
             if cat is None:
                 continue
