@@ -182,6 +182,8 @@ def test_the_subject_of_a_sentence_about_its_trial_is_a_sponsor(text, sponsor):
     [
         "Dr Hanna Weiss reported that its trial failed.",
         "Researchers said its Phase 2 trial was safe.",
+        "The European Medicines Agency said its review of the trial is done.",
+        "Dr Berg's NeuroPath showed benefit in the trial.",
         "Physicians reported its benefit in the study.",
         "Boston reported its first case.",
         "ALS patients started its therapy.",

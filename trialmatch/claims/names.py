@@ -408,6 +408,8 @@ _PUBLIC_BODY_NEXT = re.compile(
     r"\s+(?:Agency|Authority|Administration|Association|Society|Council|Journal|Ministry|"
     r"Department|Office|Board|Commission|Network|Consortium|Alliance|Institute|Foundation)\b"
 )
+_PUBLIC_BODY_WORD = re.compile(_PUBLIC_BODY_NEXT.pattern.replace(r"\s+(?:", r"\b(?:", 1))
+_TITLE_BEFORE = re.compile(r"\b(?:Dr|Prof|Mr|Mrs|Ms|Professor|Doctor)\.?\s+$")
 _TICKER_GATE = re.compile(r"\([A-Za-z ]+:")
 _ROLE_GATE = re.compile(
     r"\bby\b|sponsor|[Cc]ompany|company|['’]s\b|CEO|Officer|President|[Ff]ounder|CMO|"
@@ -494,6 +496,8 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
                 continue
             if _CONDITION_ABBR.fullmatch(owner) or _is_site_name(owner):
                 continue
+            if _TITLE_BEFORE.search(text, max(lo, m.start("owner") - 8), m.start("owner")):
+                continue  # "Dr Berg's NeuroPath": a person's, not a company's
             before = _name_before(text, lo, m.start("owner"))
             owner = _trim_org(before + owner)
             span = (m.end("owner") - len(owner), m.end("owner"))
@@ -507,6 +511,7 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
             name
             and not any(w in _COMMON_CAPS for w in name.split())
             and not _PEOPLE_NOUN.fullmatch(name)  # "Researchers said its ...", "Doctors"
+            and not _PUBLIC_BODY_WORD.search(name)  # "The European Medicines Agency said its"
             and not (name in _PLACES or name in _DEMONYMS or _CONDITION_ABBR.fullmatch(name))
             and not any(s.span[0] <= n_end - 1 < s.span[1] for s in out)
         ):
