@@ -1092,10 +1092,6 @@ class _DocContext:
             return canon[ranked[0][0]]
         return None
 
-    def is_page_company(self, name: str) -> bool:
-        """Is ``name`` a company the page counts (not a partner or funder)?"""
-        return name.lower() in self._sponsors[1]
-
     def sponsor_mentions(self, name: str) -> int:
         """How often the page names company ``name``."""
         return self._sponsors[1].get(name.lower(), 0)

@@ -4,13 +4,17 @@ No list of known products or companies is used. A product is found by how the te
 it: "called X", "our product X", "X (ABC-123)", "X®"/"X™", a development code ("ABC-123",
 "BIIB067"), an international nonproprietary name stem ("-mab", "-tinib", "-ersen", "-strocel"),
 a coined word (internal capitals: "NurOwn", "NeuroCellX") beside treatment words, or
-"the HOPE-2 trial". A company is found by its legal or industry suffix ("Inc.", "Ltd.",
-"Therapeutics", "Pharmaceuticals"), a stock ticker ("(NASDAQ: BCLI)"), or its role
-("sponsored by X", "X, the study sponsor", "the X Company", "X announced"). Sites are
-capitalized names with an institution word ("Hospital", "Medical Center", "Clinic",
-"University"). Countries come from country names, common aliases ("US", "U.S.", "UK") and a
-gazetteer of large cities. Conditions come from a vocabulary of disease head words and
-acronyms defined in the document ("amyotrophic lateral sclerosis (ALS)").
+"the HOPE-2 trial", or a possessive company's product ("Brainstorm's NurOwn missed ...").
+A company is found by its legal or industry suffix ("Inc.", "Ltd.", "Therapeutics",
+"Pharmaceuticals"), a stock ticker ("(NASDAQ: BCLI)"), or its role ("sponsored by X", "X,
+the study sponsor", "the X Company", "X reported a trial of its ...", "the X team"); partners
+and funders ("with support from X", the rest of a list after "led by X") are kind "partner".
+Sites are capitalized names with an institution word ("Hospital", "Medical Center", "Clinic",
+"University", and those of other languages: "Clínica", "Szpital", "Klinik"...), or an
+institution named where a trial ran ("the study ran at Hadassah"). Countries come from country
+names, common aliases ("US", "U.S.", "UK") and a gazetteer of large cities. Conditions come
+from a vocabulary of disease head words and acronyms defined in the document ("amyotrophic
+lateral sclerosis (ALS)"). docs/CLAIMS.md lists every rule.
 """
 
 from __future__ import annotations
