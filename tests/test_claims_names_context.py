@@ -450,3 +450,8 @@ def test_a_month_or_a_common_word_is_never_a_name_by_itself():
     assert not could_be_name("Placebo")
     assert not could_be_name("Korea")
     assert could_be_name("Ossiva")
+
+
+def test_a_plural_acronym_before_a_trial_noun_is_not_a_trial_name():
+    found = find_products("NSCs, the cells used in the study, came from donors.")
+    assert not [p for p in found if p.kind == "trialname"]

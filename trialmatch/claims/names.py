@@ -885,7 +885,12 @@ _TRIAL_ADJ = (
     r"global|randomi[sz]ed|double-blind|placebo-controlled|multi-?cent(?:er|re)|international|"
     r"ongoing|landmark|first-in-human|late-stage|mid-stage|Phase)\s+)*"
 )
-_NAME_TOKEN = r"(?:[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*(?![a-z])|[A-Za-z][a-z]+[A-Z][\w\-]*|[A-Z]{2,}[a-z][\w\-]*)"
+#: a trial name: capitals ("HOPE-2"), inner capitals ("monarchE"), or capitals then a word
+#: ("ALSummit"; not a plural acronym such as "MSCs", "NSCs")
+_NAME_TOKEN = (
+    r"(?:[A-Z][A-Z0-9]{2,}(?:-[A-Z0-9]+)*(?![a-z])|[A-Za-z][a-z]+[A-Z][\w\-]*|"
+    r"[A-Z]{2,}[a-z]{3,}[\w\-]*)"
+)
 _TRIAL_NAME_BEFORE = re.compile(
     rf"\b(?P<n>{_NAME_TOKEN}),\s+(?:its|their|our|the|an?)\s+(?:[\w\-/]+\s+){{0,4}}?"
     r"(?:trial|study)\b"
