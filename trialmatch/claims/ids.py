@@ -49,7 +49,9 @@ _OTHER = re.compile(
 )
 
 
-_GATE = re.compile(r"\d{4}-\d{6}")
+#: a EudraCT number holds "-" and six digits (a pattern opening on a literal is found by a fast
+#: scan; the patterns below decide)
+_GATE = re.compile(r"-\d{6}")
 _PREFIXES = (
     "nct", "isrctn", "actrn", "chictr", "ctri", "drks", "jrct", "umin", "irct", "kct", "ntr",
     "pactr", "jprn",

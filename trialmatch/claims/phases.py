@@ -72,6 +72,12 @@ def find_phases(
 ) -> list[PhaseMatch]:
     """Phases in ``text[lo:hi]``; with ``foreign``, in the languages of ``languages`` too."""
     found: list[PhaseMatch] = []
+    if not foreign:
+        # an English phase opens on "ph", "Ph" or "PHASE": without them the pattern (which is
+        # tried at every position) cannot match
+        region = text[lo : _end(text, hi)]
+        if "ph" not in region and "Ph" not in region and "PHASE" not in region:
+            return found
     for m in (_PHASE_ALL if foreign else _PHASE).finditer(text, lo, _end(text, hi)):
         first = _value(m.group("first"))
         if first is None:
