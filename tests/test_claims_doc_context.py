@@ -215,3 +215,19 @@ def test_a_clinic_s_title_is_not_the_site_of_the_trials_its_page_cites():
     cited, hospital = extract_text(text).claims
     assert cited.sites == ()
     assert hospital.sites == ("Lindholm University Hospital",)
+
+
+def test_a_claim_naming_only_its_funders_still_takes_the_page_s_company_and_product():
+    # SAMPLE text written for the tests: a press release
+    text = (
+        "Nerova Therapeutics, Inc. today reported progress. Nerova Therapeutics said its lead "
+        "product NV-3 is safe.\n\n"
+        "A Phase 2 trial, run with support from the Lindell Foundation and Halden Bio, "
+        "enrolled 44 patients with ALS."
+    )
+    (claim,) = extract_text(text).claims
+    assert claim.names == ("NV-3",)
+    # the funders follow the company; a funding foundation is no trial site
+    assert claim.sponsors[0] == "Nerova Therapeutics"
+    assert set(claim.sponsors) == {"Nerova Therapeutics", "Lindell Foundation", "Halden Bio"}
+    assert claim.sites == ()

@@ -127,6 +127,10 @@ def test_a_leading_discourse_word_is_not_part_of_a_company_name(text, sponsor):
         ("Ocuvant's TX-44, a retinal gene therapy, is in a Phase 2 trial.", "Ocuvant"),
         ("The trial is run by Aldora with support from Quensel.", "Quensel"),
         ("The study is carried out in partnership with Quorvant.", "Quorvant"),
+        (
+            "The trial is supported by a grant from the Nordic Institute for Cell Medicine.",
+            "Nordic Institute for Cell Medicine",
+        ),
     ],
 )
 def test_the_company_behind_a_product_in_apposition_is_a_sponsor(text, sponsor):

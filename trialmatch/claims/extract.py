@@ -862,6 +862,8 @@ def _fill(
             _add(m.sites, s.value)
     for s in sponsors:
         _add(m.sponsors, ctx.canonical_sponsor(s.value))
+        if s.kind == "partner":
+            _add(m.partners, ctx.canonical_sponsor(s.value))
     # a company named in full elsewhere is often called by its first word ("Ionis said")
     for short, full in ctx.short_sponsor_names.items():
         k = text.find(short, lo, hi)
@@ -1200,7 +1202,9 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                         before_m = G.Mention(
                             span=(plo, phi), sentence=si - 1, paragraph=m.paragraph, kind="bare"
                         )
-                    for attr in ("sites", "countries", "sponsors", "names", "conditions"):
+                    for attr in (
+                        "sites", "countries", "sponsors", "partners", "names", "conditions",
+                    ):  # fmt: skip
                         for v in getattr(before_m, attr):
                             _add(getattr(m, attr), v)
                     if before_m.sites or before_m.countries:
@@ -1210,7 +1214,7 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 # "The same team then opened a Phase II study": the institution, company and
                 # country of the trial told of just before; a team's own trial is sponsored
                 # by its institution (as "the Hadassah team reported a trial")
-                for attr in ("sites", "countries", "sponsors"):
+                for attr in ("sites", "countries", "sponsors", "partners"):
                     for v in getattr(mentions[-1], attr):
                         _add(getattr(m, attr), v)
                 if same.group(1) in _TEAM_WORDS and not m.sponsors:
@@ -1286,7 +1290,8 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             )
             if names and _count_word(text, names[0], *section) < 2:
                 names = []
-        own_sponsors = [ctx.canonical_sponsor(x) for x in c.values("sponsors")]
+        partners = set(c.values("partners"))
+        own_sponsors = [ctx.canonical_sponsor(x) for x in c.values("sponsors") if x not in partners]
         claim_paras = sorted({seg.para_of[seg.sentence_at(a)] for a, _b in spans})
         # another party named around the claim (in its paragraphs, outside its own sentences,
         # or in its section): a product or company from elsewhere on the page is not lent
@@ -1309,15 +1314,14 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             # the page's product, when the page is about one company (or none) and the claim
             # names no other company
             names = list(ctx.doc_products)
-        sponsors = _normalize_sponsors(c.values("sponsors"))
+        sponsors = _normalize_sponsors([x for x in c.values("sponsors") if x not in partners])
+        own_partners = [x for x in c.values("sponsors") if x in partners]
         if not sponsors:
             # the company the claim's own paragraphs name; else the page's, if the page is
-            # about one company; else its section's
-            around = [
-                ctx.canonical_sponsor(x.value)
-                for p in claim_paras
-                for x in hits.sponsors.within(*seg.paragraphs[p])
-            ]
+            # about one company; else its section's. Partners and funders the claim names
+            # ("with support from X") come after it; partners only around it, if nothing else
+            around_all = [x for p in claim_paras for x in hits.sponsors.within(*seg.paragraphs[p])]
+            around = [ctx.canonical_sponsor(x.value) for x in around_all if x.kind != "partner"]
             sponsors = _one_value(around)
             own_names = c.values("names")
             if (
@@ -1338,8 +1342,15 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
                 sponsors = [main_sponsor]
             if not sponsors and not around and section is not None and ctx.several_sponsors():
                 sponsors = _one_value(
-                    [ctx.canonical_sponsor(x.value) for x in hits.sponsors.within(*section)]
+                    [
+                        ctx.canonical_sponsor(x.value)
+                        for x in hits.sponsors.within(*section)
+                        if x.kind != "partner"
+                    ]
                 )
+            if not sponsors and not own_partners:
+                sponsors = _one_value([ctx.canonical_sponsor(x.value) for x in around_all])
+        sponsors = _normalize_sponsors([*sponsors, *own_partners])
         sites = c.values("sites")
         if not sites and heading is not None and _heading_is_site(text, seg, hits, heading):
             # "## Mayo Clinic ... The same team then opened a Phase II study": the institution

@@ -230,6 +230,9 @@ class Mention:
     trial_names: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
     sponsors: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    """Those of ``sponsors`` named as partners or funders ("with support from X"): they do not
+    stop the page's company from being lent to the claim."""
     conditions: list[str] = field(default_factory=list)
     design: list[str] = field(default_factory=list)
     enrollment: int | None = None

@@ -280,7 +280,7 @@ _SPONSOR_ROLES = [
         re.compile(
             r"\b(?:(?:support|funding|grants?|backing)\s+from|"
             r"(?:collaboration|partnership|partnering|partnered)\s+with)\s+"
-            rf"(?:the\s+)?(?P<n>(?:{_NAME_WORD}[ \t]+){{0,3}}{_NAME_WORD})"
+            rf"(?:the\s+)?(?P<n>{_NAME_WORD}(?:[ \t]+(?:(?:&|of|for)[ \t]+)?{_NAME_WORD}){{0,5}})"
         ),
     ),
     (
@@ -487,7 +487,8 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
                 code = _NEXT_TOKEN.match(text, m.end())
                 if code and _CODE_STOP.match(code.group().split("-")[0] + "1"):
                     continue  # "Parkinson's PD-L1 levels": a marker, not a product
-            if name and name not in _COMMON_CAPS and not _is_site_name(name):
+            if name and name not in _COMMON_CAPS and (i == _PARTNER or not _is_site_name(name)):
+                # a partner or funder is one whatever its name ("support from the X Foundation")
                 kind = "partner" if i == _PARTNER else "sponsor"
                 out.append(NameMatch(kind, name, (m.end("n") - len(raw), m.end("n")), 2))
             if i in _LIST_ROLES:
@@ -524,14 +525,18 @@ def find_sponsors(text: str, lo: int = 0, hi: int | None = None) -> list[NameMat
         # "the Hadassah team reported a trial": the institution whose team ran it
         if not any(s.span[0] <= t.span[0] < s.span[1] for s in out):
             out.append(NameMatch("sponsor", t.value, t.span, 1))
-    # one name found by two rules ("Tarvena Pharma's trial": suffix and possessive) counts once
-    seen: set[tuple[str, int]] = set()
+    # one name found by two rules ("Tarvena Pharma's trial": suffix and possessive) counts
+    # once; as a partner if one of the rules says so ("with support from Halden Bio")
+    seen: dict[tuple[str, int], int] = {}
     unique: list[NameMatch] = []
     for s in out:
         key = (s.value, s.span[1])
-        if key not in seen:
-            seen.add(key)
+        idx = seen.get(key)
+        if idx is None:
+            seen[key] = len(unique)
             unique.append(s)
+        elif s.kind == "partner":
+            unique[idx] = s
     return unique
 
 
@@ -592,8 +597,7 @@ def _read_partner_list(text: str, pos: int, end: int, out: list[NameMatch]) -> N
             or _DIGIT_NEXT.match(text, m.end("n"))
         ):
             return
-        if not _is_site_name(name):  # a foundation or university in the list is a site
-            out.append(NameMatch("partner", name, (m.end("n") - len(raw), m.end("n")), 2))
+        out.append(NameMatch("partner", name, (m.end("n") - len(raw), m.end("n")), 2))
         pos = m.end("n")
 
 
