@@ -231,3 +231,15 @@ def test_a_claim_naming_only_its_funders_still_takes_the_page_s_company_and_prod
     assert claim.sponsors[0] == "Nerova Therapeutics"
     assert set(claim.sponsors) == {"Nerova Therapeutics", "Lindell Foundation", "Halden Bio"}
     assert claim.sites == ()
+
+
+def test_the_page_s_own_study_runs_at_the_institution_of_its_title():
+    # SAMPLE text written for the tests: a clinic page under its own title
+    text = (
+        "# Stem cells for knee arthritis at Marvella Clinic\n\n"
+        "Like our treatment, a Phase 3 trial of donor cells enrolled 210 patients.\n\n"
+        "Our own clinical study of 40 patients, published in 2019, showed less pain."
+    )
+    cited, own = extract_text(text).claims
+    assert cited.sites == ()
+    assert own.sites == ("Marvella Clinic",)

@@ -1356,6 +1356,10 @@ def _extract(text: str, *, doc: str, sha256: str) -> DocumentClaims:
             # "## Mayo Clinic ... The same team then opened a Phase II study": the institution
             # the claim's section heading is about
             sites = _one_value([x.value for x in hits.sites.within(*heading)])
+        if not sites and heading is not None and _OWN_VOICE.search(text, *spans[0]):
+            # "# Stem cells at Vitacell Clinic ... Our own clinical study of 40 children": the
+            # institution of the page's title is where the page's own study ran
+            sites = _one_value([x.value for x in hits.sites.within(*heading)])
         conditions = _expand_conditions(c.values("conditions"), ctx.abbr)
         if not conditions and heading is not None:
             conditions = _expand_conditions(
@@ -1418,6 +1422,10 @@ def _heading_is_site(text: str, seg: Segments, hits: _Hits, heading: Span) -> bo
     return bool(found) and named * 2 >= len(words)
 
 
+_OWN_VOICE = re.compile(
+    r"\b(?:[Oo]ur\s+(?:own\s+)?(?:[\w\-]+\s+){0,2}(?:study|trial|studies|trials)|"
+    r"[Ww]e\s+(?:have\s+)?(?:treated|conducted|ran|run|enrolled|studied|followed))\b"
+)
 _THE_TRIAL = re.compile(r"\b[Tt]he\s+(?:[\w\-/]+,?\s+){0,5}(?:trial|study)\b")
 _SAME_TEAM = re.compile(
     r"\b[Tt]he\s+same\s+(team|group|researchers|investigators|doctors|centre|center|"
