@@ -101,3 +101,12 @@ def test_arm_matches_lower_cased_agree_with_ignorecase() -> None:
             for k in range(len(E._ARM_PATTERNS)):
                 got = E._arm_matches(k, text, lo, len(text), lw)
                 assert got == E._arm_matches(k, text, lo, len(text), None), (text, lo, k)
+
+
+def test_boilerplate_starts_agree_with_the_pattern() -> None:
+    low = (
+        "forward-looking statements: ... this forward looking statement and safe  harbour; "
+        "looking forward, a safe bet. safe harbor forward\nlooking statements"
+    )
+    want = [m.start() for m in X._BOILERPLATE_LOWER.finditer(low)]
+    assert X._boilerplate_starts(low) == want and len(want) == 5
