@@ -2,7 +2,7 @@
 
 Everything else about the package lives in pyproject.toml. The detector modules listed in
 COMPILED are plain, type-annotated Python; mypyc turns them into C extensions, which makes claim
-extraction about a third faster (BENCHMARKS.md). The build falls back to pure Python -- same
+extraction about a fifth faster (BENCHMARKS.md). The build falls back to pure Python -- same
 behaviour, slower -- when:
 
 - the install is editable (``pip install -e .``): the sources stay the code that runs, so an
